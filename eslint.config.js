@@ -1,0 +1,40 @@
+// Lint rules: typescript-eslint's recommended set, plus the import boundaries that keep the
+// dependency graph pointing inward (protocol <- core <- engines/store/transport/http <- server).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const restrict = (patterns, message) => ({
+  'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }],
+});
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'data/', 'web/dist/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/protocol/**/*.ts'],
+    rules: restrict(['../*', '!./*'], 'protocol/ imports nothing else of the project'),
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: restrict(
+      ['**/engines/**', '**/store/**', '**/transport/**', '**/http/**', '**/auth/**', '**/server*', 'ws', 'fastify', 'kysely', 'pg', 'better-sqlite3', 'ioredis'],
+      'core/ knows only protocol/ and its own interfaces',
+    ),
+  },
+  {
+    files: ['src/client/**/*.ts'],
+    rules: restrict(['**/core/**', '**/engines/**', '**/store/**', '**/transport/**', '**/http/**', '**/auth/**', '**/server*'], 'the client SDK depends on protocol/ only'),
+  },
+  {
+    files: ['scripts/**/*.mjs', 'eslint.config.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+);

@@ -1,0 +1,155 @@
+/**
+ * The persistence interface of the core. The SQL store (SQLite or PostgreSQL, through Kysely)
+ * implements it; the core never sees SQL. Times are epoch milliseconds, ids are integers.
+ */
+
+export type RoomVisibility = 'public' | 'private' | 'dm';
+
+export interface UserRecord {
+  readonly id: number;
+  /** As the user registered it; lookups are case-insensitive. */
+  readonly username: string;
+  /** scrypt hash in PHC-like text form; null for users created from an external token. */
+  readonly passwordHash: string | null;
+  readonly createdAt: number;
+}
+
+export interface RoomRecord {
+  readonly id: number;
+  readonly key: string;
+  readonly visibility: RoomVisibility;
+  /** The highest `seq` stored in the room (0 when empty). */
+  readonly lastSeq: number;
+  readonly createdAt: number;
+}
+
+/** One of a user's rooms with the user's read position. */
+export interface MembershipRecord {
+  readonly room: RoomRecord;
+  readonly readSeq: number;
+}
+
+/** A room as listed for one user: public rooms and the user's own rooms. */
+export interface RoomListing {
+  readonly room: RoomRecord;
+  readonly member: boolean;
+  readonly readSeq: number;
+  /** Messages after `readSeq` not sent by the user. */
+  readonly unread: number;
+}
+
+export interface StoredMessage {
+  readonly roomId: number;
+  readonly room: string;
+  readonly seq: number;
+  readonly senderId: number;
+  readonly sender: string;
+  readonly text: string;
+  readonly createdAt: number;
+  readonly clientMsgId: string;
+}
+
+/** A message to append; `seq` is assigned by the store. */
+export interface NewMessage {
+  readonly roomId: number;
+  readonly room: string;
+  readonly senderId: number;
+  readonly sender: string;
+  readonly text: string;
+  readonly createdAt: number;
+  readonly clientMsgId: string;
+}
+
+/**
+ * The outcome of one append: the stored message, and whether it was stored by this call
+ * (`created`) or already existed with the same (room, sender, clientMsgId).
+ */
+export interface AppendResult {
+  readonly message: StoredMessage;
+  readonly created: boolean;
+}
+
+export interface HistoryQuery {
+  /** Messages with seq < before, the newest `limit` of them. */
+  readonly before?: number | undefined;
+  /** Messages with seq > after, the oldest `limit` of them. */
+  readonly after?: number | undefined;
+  readonly limit: number;
+}
+
+/** A page of history, ascending by `seq`; `hasMore` says whether the page was cut by `limit`. */
+export interface HistoryPage {
+  readonly messages: StoredMessage[];
+  readonly hasMore: boolean;
+}
+
+export interface RefreshTokenRecord {
+  readonly id: number;
+  /** All tokens of one login share a family; reuse of a rotated token revokes the family. */
+  readonly familyId: string;
+  readonly userId: number;
+  readonly tokenHash: string;
+  readonly expiresAt: number;
+  readonly usedAt: number | null;
+  readonly revokedAt: number | null;
+}
+
+export interface UserStore {
+  /** Creates a user; returns undefined when the name is taken (case-insensitively). */
+  createUser(username: string, passwordHash: string | null, now: number): Promise<UserRecord | undefined>;
+  findUserByName(username: string): Promise<UserRecord | undefined>;
+  findUserById(id: number): Promise<UserRecord | undefined>;
+}
+
+export interface RoomStore {
+  findRoom(key: string): Promise<RoomRecord | undefined>;
+  /** Creates a room; returns undefined when the key exists. */
+  createRoom(key: string, visibility: RoomVisibility, now: number): Promise<RoomRecord | undefined>;
+  /** The room with this key, created with `visibility` when it does not exist (race-safe). */
+  findOrCreateRoom(key: string, visibility: RoomVisibility, now: number): Promise<RoomRecord>;
+  /** Adds a member; false when already a member. A new member's read position is 0. */
+  addMember(roomId: number, userId: number, now: number): Promise<boolean>;
+  /** Removes a member; false when not a member. */
+  removeMember(roomId: number, userId: number): Promise<boolean>;
+  isMember(roomId: number, userId: number): Promise<boolean>;
+  /** Every room the user is a member of, with the read position. */
+  listMemberships(userId: number): Promise<MembershipRecord[]>;
+  /** Public rooms and the user's rooms, with read positions and unread counts. */
+  listRoomsForUser(userId: number): Promise<RoomListing[]>;
+  listMembers(roomId: number): Promise<UserRecord[]>;
+  /**
+   * Moves the user's read position forward to `seq` (never back); returns the position after
+   * the call. The caller checks `seq <= lastSeq`.
+   */
+  advanceReadSeq(roomId: number, userId: number, seq: number): Promise<number>;
+  /** Messages in the room after `afterSeq` not sent by `userId`. */
+  countUnread(roomId: number, userId: number, afterSeq: number): Promise<number>;
+}
+
+export interface MessageStore {
+  /**
+   * Appends a batch in one transaction (group commit) and resolves once it is durable. Within a
+   * room, messages get consecutive `seq`s in batch order; a (room, sender, clientMsgId) that is
+   * already stored, or repeated in the batch, yields the stored message with `created: false`
+   * and takes no `seq`. Results are in batch order. Safe when several processes share the
+   * database: `seq` stays gapless and unique per room.
+   */
+  appendMessages(batch: readonly NewMessage[]): Promise<AppendResult[]>;
+  history(roomId: number, query: HistoryQuery): Promise<HistoryPage>;
+}
+
+export interface TokenStore {
+  createRefreshToken(record: Omit<RefreshTokenRecord, 'id' | 'usedAt' | 'revokedAt'>, now: number): Promise<void>;
+  findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  /** Marks a token used, only if it was unused; false when it was already used (a race lost). */
+  markRefreshTokenUsed(id: number, now: number): Promise<boolean>;
+  /** Revokes every token of a login. */
+  revokeRefreshFamily(familyId: string, now: number): Promise<void>;
+}
+
+/** Everything the server keeps durably. */
+export interface Store extends UserStore, RoomStore, MessageStore, TokenStore {
+  /** Resolves when the database answers a trivial query; rejects otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
