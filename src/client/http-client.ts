@@ -1,0 +1,96 @@
+/** The typed HTTP half of the SDK: accounts, rooms and history over `/api`. */
+import type { Message, User } from '../protocol/events.js';
+import type { RoomSummary, SessionTokens } from '../protocol/http.js';
+import { HubbubError } from './errors.js';
+
+export interface HistoryPageQuery {
+  readonly before?: number;
+  readonly after?: number;
+  readonly limit?: number;
+}
+
+export class HubbubHttp {
+  readonly baseUrl: string;
+  /** The access token sent as `Authorization: Bearer`; set by login/register/refresh. */
+  accessToken: string | undefined;
+
+  constructor(baseUrl: string, accessToken?: string) {
+    this.baseUrl = baseUrl.replace(/\/$/, '');
+    this.accessToken = accessToken;
+  }
+
+  register(username: string, password: string): Promise<SessionTokens> {
+    return this.#session('/api/auth/register', { username, password });
+  }
+
+  login(username: string, password: string): Promise<SessionTokens> {
+    return this.#session('/api/auth/login', { username, password });
+  }
+
+  refresh(refreshToken: string): Promise<SessionTokens> {
+    return this.#session('/api/auth/refresh', { refreshToken });
+  }
+
+  async logout(refreshToken: string): Promise<void> {
+    await this.request('POST', '/api/auth/logout', { refreshToken });
+  }
+
+  async me(): Promise<User> {
+    return ((await this.request('GET', '/api/me')) as { user: User }).user;
+  }
+
+  async rooms(): Promise<RoomSummary[]> {
+    return ((await this.request('GET', '/api/rooms')) as { rooms: RoomSummary[] }).rooms;
+  }
+
+  async createRoom(room: string, visibility: 'public' | 'private' = 'public'): Promise<RoomSummary> {
+    return ((await this.request('POST', '/api/rooms', { room, visibility })) as { room: RoomSummary }).room;
+  }
+
+  async invite(room: string, username: string): Promise<void> {
+    await this.request('POST', `/api/rooms/${encodeURIComponent(room)}/members`, { username });
+  }
+
+  async members(room: string): Promise<{ username: string; status: 'online' | 'offline' }[]> {
+    const body = (await this.request('GET', `/api/rooms/${encodeURIComponent(room)}/members`)) as {
+      members: { username: string; status: 'online' | 'offline' }[];
+    };
+    return body.members;
+  }
+
+  async messages(room: string, query: HistoryPageQuery = {}): Promise<{ messages: Message[]; hasMore: boolean }> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+    const qs = params.size > 0 ? `?${params.toString()}` : '';
+    return (await this.request('GET', `/api/rooms/${encodeURIComponent(room)}/messages${qs}`)) as {
+      messages: Message[];
+      hasMore: boolean;
+    };
+  }
+
+  /** A raw call; resolves with the parsed body (undefined for 204), rejects with HubbubError. */
+  async request(method: string, path: string, body?: unknown): Promise<unknown> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.accessToken !== undefined) headers.authorization = `Bearer ${this.accessToken}`;
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (response.status === 204) return undefined;
+    const text = await response.text();
+    const parsed: unknown = text.length > 0 ? JSON.parse(text) : undefined;
+    if (!response.ok) {
+      const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new HubbubError(error?.code ?? 'internal', error?.message ?? response.statusText, response.status);
+    }
+    return parsed;
+  }
+
+  async #session(path: string, body: unknown): Promise<SessionTokens> {
+    const tokens = (await this.request('POST', path, body)) as SessionTokens;
+    this.accessToken = tokens.accessToken;
+    return tokens;
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * The typed WebSocket half of the SDK: one connection, `hello` → `welcome`, commands answered by
+ * id (ack, history, pong, or a rejected promise with the server's error), and server events to
+ * listeners. Runs in browsers (the global WebSocket) and in Node (pass the `ws` class).
+ */
+import type { ClientCommand, HelloCommand } from '../protocol/commands.js';
+import type {
+  AckEvent,
+  HistoryEvent,
+  MemberEvent,
+  MessageEvent,
+  PresenceEvent,
+  ReceiptEvent,
+  ServerEvent,
+  TypingEvent,
+  WelcomeEvent,
+} from '../protocol/events.js';
+import { HubbubError } from './errors.js';
+
+/** The part of the WebSocket API the client uses; browsers' WebSocket and `ws` both have it. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: 'open', listener: () => void): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  addEventListener(type: 'close', listener: (event: { code: number; reason: string }) => void): void;
+  addEventListener(type: 'error', listener: (event: unknown) => void): void;
+}
+
+export type WebSocketFactory = new (url: string) => WebSocketLike;
+
+/** Events a listener can follow, by type. */
+export interface SocketEvents {
+  message: MessageEvent;
+  member: MemberEvent;
+  presence: PresenceEvent;
+  typing: TypingEvent;
+  receipt: ReceiptEvent;
+  /** An error that answers no command (or a command sent without waiting). */
+  error: { type: 'error'; id?: string | undefined; code: string; message: string };
+  close: { code: number; reason: string };
+}
+
+type Listener<T> = (event: T) => void;
+
+/** A command as the caller writes it: the client adds the id. */
+type CommandInput = ClientCommand extends infer C ? (C extends { id?: string } ? Omit<C, 'id'> : never) : never;
+
+export interface ConnectOptions {
+  readonly token: string;
+  readonly resume?: Record<string, number>;
+  /** The WebSocket class; defaults to the global one (browsers, Node 22+). */
+  readonly WebSocket?: WebSocketFactory;
+  /** How long to wait for `welcome`. */
+  readonly timeoutMs?: number;
+}
+
+export class HubbubSocket {
+  readonly welcome: WelcomeEvent;
+  /** Resolves when the connection is closed, by either side. */
+  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly #ws: WebSocketLike;
+  readonly #waiting = new Map<string, { resolve: (event: ServerEvent) => void; reject: (error: Error) => void }>();
+  readonly #listeners = new Map<keyof SocketEvents, Set<Listener<never>>>();
+  #nextId = 1;
+
+  private constructor(ws: WebSocketLike, welcome: WelcomeEvent, closed: Promise<{ code: number; reason: string }>) {
+    this.#ws = ws;
+    this.welcome = welcome;
+    this.closed = closed;
+  }
+
+  /**
+   * Opens a connection and authenticates; resolves with the welcomed socket. Events that arrive
+   * right after `welcome` (a resume's replay) are kept until the first listener of their type
+   * is added in the same turn, so none is missed.
+   */
+  static connect(url: string, options: ConnectOptions): Promise<HubbubSocket> {
+    const Ctor = options.WebSocket ?? (globalThis as unknown as { WebSocket?: WebSocketFactory }).WebSocket;
+    if (Ctor === undefined) throw new Error('no WebSocket implementation: pass options.WebSocket');
+    const ws = new Ctor(url);
+    let socket: HubbubSocket | undefined;
+    const early: ServerEvent[] = [];
+    let closeResolve: (value: { code: number; reason: string }) => void = () => {};
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => (closeResolve = resolve));
+
+    return new Promise<HubbubSocket>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new HubbubError('timeout', 'no welcome in time'));
+        ws.close();
+      }, options.timeoutMs ?? 10_000);
+      ws.addEventListener('open', () => {
+        const hello: HelloCommand = { type: 'hello', id: 'hello', token: options.token };
+        if (options.resume !== undefined) hello.resume = options.resume;
+        ws.send(JSON.stringify(hello));
+      });
+      ws.addEventListener('message', (event) => {
+        for (const item of decodeFrame(event.data)) {
+          if (socket !== undefined) {
+            socket.#dispatch(item);
+          } else if (item.type === 'welcome') {
+            clearTimeout(timer);
+            socket = new HubbubSocket(ws, item, closed);
+            resolve(socket);
+            // Let the caller attach listeners before the replay that follows welcome is handed out.
+            queueMicrotask(() => {
+              for (const pending of early.splice(0)) socket!.#dispatch(pending);
+            });
+          } else if (item.type === 'error' && item.id === 'hello') {
+            clearTimeout(timer);
+            reject(new HubbubError(item.code, item.message));
+          } else {
+            early.push(item);
+          }
+        }
+      });
+      ws.addEventListener('error', () => {});
+      ws.addEventListener('close', (event) => {
+        clearTimeout(timer);
+        const info = { code: event.code, reason: String(event.reason) };
+        closeResolve(info);
+        if (socket === undefined) reject(new HubbubError('closed', `closed before welcome (${info.code} ${info.reason})`));
+        else socket.#onClose(info);
+      });
+    });
+  }
+
+  on<K extends keyof SocketEvents>(type: K, listener: Listener<SocketEvents[K]>): () => void {
+    let set = this.#listeners.get(type);
+    if (set === undefined) this.#listeners.set(type, (set = new Set()));
+    set.add(listener as Listener<never>);
+    return () => set.delete(listener as Listener<never>);
+  }
+
+  /** Sends a command and resolves with the event that answers it (ack, history or pong). */
+  request(command: CommandInput): Promise<ServerEvent> {
+    const id = `c${this.#nextId++}`;
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      this.raw(JSON.stringify({ ...command, id }));
+    });
+  }
+
+  /** Sends text as it is (for tests of bad input and for fire-and-forget commands). */
+  raw(text: string): void {
+    if (this.#ws.readyState !== 1) throw new HubbubError('closed', 'the connection is closed');
+    this.#ws.send(text);
+  }
+
+  async send(room: string, text: string, clientMsgId?: string): Promise<AckEvent> {
+    return (await this.request({ type: 'send', room, text, ...(clientMsgId === undefined ? {} : { clientMsgId }) })) as AckEvent;
+  }
+
+  async sendDirect(to: string, text: string, clientMsgId?: string): Promise<AckEvent> {
+    return (await this.request({ type: 'send', to, text, ...(clientMsgId === undefined ? {} : { clientMsgId }) })) as AckEvent;
+  }
+
+  async join(room: string): Promise<AckEvent> {
+    return (await this.request({ type: 'join', room })) as AckEvent;
+  }
+
+  async leave(room: string): Promise<AckEvent> {
+    return (await this.request({ type: 'leave', room })) as AckEvent;
+  }
+
+  async history(room: string, query: { before?: number; after?: number; limit?: number } = {}): Promise<HistoryEvent> {
+    return (await this.request({ type: 'history', room, ...query })) as HistoryEvent;
+  }
+
+  async read(room: string, seq: number): Promise<AckEvent> {
+    return (await this.request({ type: 'read', room, seq })) as AckEvent;
+  }
+
+  /** Typing has no answer: it is sent without an id. */
+  typing(room: string, active: boolean): void {
+    this.raw(JSON.stringify({ type: 'typing', room, active }));
+  }
+
+  async auth(token: string): Promise<AckEvent> {
+    return (await this.request({ type: 'auth', token })) as AckEvent;
+  }
+
+  async ping(): Promise<void> {
+    await this.request({ type: 'ping' });
+  }
+
+  close(code = 1000, reason = 'bye'): void {
+    this.#ws.close(code, reason);
+  }
+
+  #dispatch(event: ServerEvent): void {
+    const id = 'id' in event ? event.id : undefined;
+    if (id !== undefined && (event.type === 'ack' || event.type === 'history' || event.type === 'pong' || event.type === 'error')) {
+      const waiter = this.#waiting.get(id);
+      if (waiter !== undefined) {
+        this.#waiting.delete(id);
+        if (event.type === 'error') waiter.reject(new HubbubError(event.code, event.message));
+        else waiter.resolve(event);
+        return;
+      }
+    }
+    if (event.type in eventTypes) this.#emit(event.type as keyof SocketEvents, event as never);
+  }
+
+  #emit<K extends keyof SocketEvents>(type: K, event: SocketEvents[K]): void {
+    const set = this.#listeners.get(type);
+    if (set === undefined) return;
+    for (const listener of set) (listener as Listener<SocketEvents[K]>)(event);
+  }
+
+  #onClose(info: { code: number; reason: string }): void {
+    for (const waiter of this.#waiting.values()) waiter.reject(new HubbubError('closed', `connection closed (${info.code})`));
+    this.#waiting.clear();
+    this.#emit('close', info);
+  }
+}
+
+const eventTypes = { message: 1, member: 1, presence: 1, typing: 1, receipt: 1, error: 1 } as const;
+
+/** A frame holds one event or an array of them. */
+export function decodeFrame(data: unknown): ServerEvent[] {
+  const text = typeof data === 'string' ? data : String(data);
+  const parsed = JSON.parse(text) as ServerEvent | ServerEvent[];
+  return Array.isArray(parsed) ? parsed : [parsed];
+}

@@ -1,0 +1,32 @@
+/** `join`, `leave` and `history`. */
+import type { HistoryCommand, JoinCommand, LeaveCommand } from '../../protocol/commands.js';
+import { DEFAULT_HISTORY_LIMIT } from '../../protocol/commands.js';
+import { serialize } from '../frames.js';
+import type { Hub } from '../hub.js';
+import type { Session } from '../session.js';
+import { ackFrame } from './ack.js';
+
+export async function handleJoin(hub: Hub, session: Session, command: JoinCommand): Promise<void> {
+  const user = session.user!;
+  const { room } = await hub.rooms.join(user, command.room);
+  // Already a member (another tab joined): make sure this node follows it all the same.
+  if (!user.rooms.has(room.key)) await hub.followRoom(user, room.key, room.id);
+  // Read after following: every message past this seq reaches the session live.
+  const fresh = await hub.store.findRoom(room.key);
+  session.send(ackFrame(command.id, { room: room.key, lastSeq: fresh?.lastSeq ?? room.lastSeq }));
+}
+
+export async function handleLeave(hub: Hub, session: Session, command: LeaveCommand): Promise<void> {
+  await hub.rooms.leave(session.user!, command.room);
+  session.send(ackFrame(command.id, { room: command.room }));
+}
+
+export async function handleHistory(hub: Hub, session: Session, command: HistoryCommand): Promise<void> {
+  const page = await hub.rooms.history(session.user!, command.room, {
+    before: command.before,
+    after: command.after,
+    limit: command.limit ?? DEFAULT_HISTORY_LIMIT,
+  });
+  const id = command.id === undefined ? {} : { id: command.id };
+  session.send(serialize({ type: 'history', ...id, room: command.room, messages: page.messages, hasMore: page.hasMore }));
+}

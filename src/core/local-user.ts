@@ -1,0 +1,22 @@
+/**
+ * A user with at least one session on this node. Membership is per user, so room channels hold
+ * users and every session of a user receives the events of all the user's rooms.
+ */
+import type { Session } from './session.js';
+
+export class LocalUser {
+  readonly id: number;
+  readonly username: string;
+  readonly sessions = new Set<Session>();
+  /** The user's rooms: key → room id. Kept in step with the store by membership changes. */
+  readonly rooms = new Map<string, number>();
+  /** When the user last had a `typing active:true` relayed, per room (the relay throttle). */
+  typingRelayedAt: Map<string, number> | undefined;
+  /** Resolves once the user's rooms are loaded and followed on this node. */
+  loaded: Promise<void> = Promise.resolve();
+
+  constructor(id: number, username: string) {
+    this.id = id;
+    this.username = username;
+  }
+}

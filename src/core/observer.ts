@@ -1,0 +1,26 @@
+/**
+ * What the core reports about itself. The server wires it to Prometheus metrics; the core does
+ * not depend on a metrics library.
+ */
+export interface HubObserver {
+  sessionOpened(): void;
+  sessionClosed(reason: string): void;
+  command(type: string, outcome: 'ok' | 'error'): void;
+  messagesStored(count: number): void;
+  /** Events handed to sessions (one per recipient). */
+  delivered(count: number): void;
+  commitBatch(size: number, durationMs: number): void;
+  slowDisconnect(): void;
+  rateLimited(scope: string): void;
+}
+
+export const noopObserver: HubObserver = {
+  sessionOpened() {},
+  sessionClosed() {},
+  command() {},
+  messagesStored() {},
+  delivered() {},
+  commitBatch() {},
+  slowDisconnect() {},
+  rateLimited() {},
+};

@@ -1,0 +1,50 @@
+/**
+ * Write coalescing. Frames owed to a connection are queued and written together: one frame per
+ * flush (a JSON array when there are several), and one flush per connection per window. This
+ * keeps the number of WebSocket frames and socket writes — the dominant cost of fan-out — far
+ * below one per event per recipient.
+ */
+
+/** Something with pending frames to write. */
+export interface Flushable {
+  flush(): void;
+}
+
+/**
+ * Collects flushables that have something queued and flushes them all together, on the next
+ * turn of the event loop (window 0) or after `windowMs`.
+ */
+export class FlushScheduler {
+  readonly #windowMs: number;
+  #dirty: Flushable[] = [];
+  #scheduled = false;
+  readonly #run = (): void => this.flushAll();
+
+  constructor(windowMs: number) {
+    this.#windowMs = windowMs;
+  }
+
+  /** Queues a flush of `target`; the caller makes sure it is queued at most once per window. */
+  schedule(target: Flushable): void {
+    this.#dirty.push(target);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    if (this.#windowMs > 0) setTimeout(this.#run, this.#windowMs);
+    else setImmediate(this.#run);
+  }
+
+  flushAll(): void {
+    this.#scheduled = false;
+    const dirty = this.#dirty;
+    this.#dirty = [];
+    for (const target of dirty) target.flush();
+  }
+}
+
+/**
+ * Joins queued frames into one: a single event is sent as it is, several as a JSON array
+ * (the contract lets clients receive either).
+ */
+export function coalesce(frames: readonly string[]): string {
+  return frames.length === 1 ? frames[0]! : `[${frames.join(',')}]`;
+}

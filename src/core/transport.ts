@@ -1,0 +1,19 @@
+/**
+ * What the core needs of a client connection. The WebSocket adapter implements it; the core
+ * never sees `ws`.
+ */
+export interface Connection {
+  /** Writes one text frame. Never throws; a dead connection ignores it. */
+  send(frame: string): void;
+  /** Bytes accepted by `send` that the peer has not taken yet (the kernel buffer excluded). */
+  readonly bufferedAmount: number;
+  /** Closes with a close code and a short reason; idempotent. */
+  close(code: number, reason: string): void;
+}
+
+/** Facts about a connection known at accept time. */
+export interface ConnectionInfo {
+  readonly remoteAddress: string;
+  /** A token from the URL (`/ws?token=`), for clients that cannot send one in `hello`. */
+  readonly token?: string | undefined;
+}

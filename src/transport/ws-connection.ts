@@ -1,0 +1,31 @@
+/** A `ws` socket seen through the core's `Connection` interface. */
+import type { WebSocket } from 'ws';
+import type { Connection } from '../core/transport.js';
+
+/** How long a closing peer gets to answer the close frame before the socket is cut. */
+const CLOSE_GRACE_MS = 2000;
+
+export class WsConnection implements Connection {
+  readonly socket: WebSocket;
+  /** Cleared by each heartbeat ping, set by the pong: a peer that misses one is dead. */
+  alive = true;
+
+  constructor(socket: WebSocket) {
+    this.socket = socket;
+  }
+
+  send(frame: string): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(frame);
+  }
+
+  get bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.socket.readyState >= this.socket.CLOSING) return;
+    this.socket.close(code, reason);
+    // A client that stopped reading will not answer the close handshake either.
+    setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
+  }
+}
