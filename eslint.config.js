@@ -24,6 +24,7 @@ export default tseslint.config(
   },
   {
     files: ['src/core/**/*.ts'],
+    ignores: ['src/core/**/*.test.ts'],
     rules: restrict(
       ['**/engines/**', '**/store/**', '**/transport/**', '**/http/**', '**/auth/**', '**/server*', 'ws', 'fastify', 'kysely', 'pg', 'better-sqlite3', 'ioredis'],
       'core/ knows only protocol/ and its own interfaces',

@@ -9,14 +9,18 @@
 /** Live messages of one room held for one session while it catches up. */
 export class RoomSync {
   /** The most live messages held; past it they are dropped and read from the store instead. */
-  static readonly maxHeld = 1000;
+  readonly maxHeld: number;
   held: { seq: number; frame: string }[] = [];
   /** Set when live messages were dropped for want of room: the store still has them. */
   overflowed = false;
 
+  constructor(maxHeld = 1000) {
+    this.maxHeld = maxHeld;
+  }
+
   hold(seq: number, frame: string): void {
     if (this.overflowed) return;
-    if (this.held.length >= RoomSync.maxHeld) {
+    if (this.held.length >= this.maxHeld) {
       this.overflowed = true;
       this.held = [];
       return;
