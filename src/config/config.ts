@@ -1,0 +1,48 @@
+/** The server's settings after validation: what every other module reads instead of `process.env`. */
+
+export type NodeEnv = 'development' | 'production' | 'test';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Origins allowed to call `/api` from a browser: `'*'` for any, else exact origins. */
+export type AllowedOrigins = '*' | readonly string[];
+
+/**
+ * The validated, deeply frozen configuration. Each field comes from one environment variable
+ * (see `SETTINGS` for names and defaults); times carry their unit in the name.
+ */
+export interface Config {
+  readonly nodeEnv: NodeEnv;
+  readonly port: number;
+  readonly host: string;
+  /** A file path, a `sqlite:` URL (`sqlite::memory:` too) or a `postgres://` URL, as given. */
+  readonly databaseUrl: string;
+  /** Absolute folder for server-owned files (the generated JWT secret). */
+  readonly dataDir: string;
+  readonly redisUrl: string | undefined;
+  /** Undefined when unset: `resolveJwtSecret` then generates one (never in production). */
+  readonly jwtSecret: string | undefined;
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenTtlSeconds: number;
+  /** Accept access tokens for users hubbub has not seen, creating them on first use. */
+  readonly externalTokens: boolean;
+  readonly allowedOrigins: AllowedOrigins;
+  /** Fastify's `trustProxy`: false, true (any hop) or the proxies' addresses/CIDRs. */
+  readonly trustProxy: boolean | readonly string[];
+  readonly logLevel: LogLevel;
+  readonly maxConnectionsPerUser: number;
+  /** Messages per second per user (burst twice that); 0 turns the limit off. */
+  readonly messageRateLimit: number;
+  /** Register/login attempts per minute per IP; 0 turns the limit off. */
+  readonly authRateLimit: number;
+  readonly presenceGraceMs: number;
+  readonly maxTextLength: number;
+  readonly maxFrameBytes: number;
+  readonly maxBodyBytes: number;
+  /** Outbound bytes queued per connection before it is closed with 4009. */
+  readonly sendBufferBytes: number;
+  readonly heartbeatIntervalMs: number;
+  /** Coalescing window for outbound frames; 0 flushes on the next tick. */
+  readonly batchWindowMs: number;
+  readonly shutdownTimeoutMs: number;
+  readonly dbPoolSize: number;
+}

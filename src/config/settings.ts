@@ -1,0 +1,213 @@
+/**
+ * Every environment variable the server reads, as data: its name, default, meaning and parser.
+ * `loadConfig` validates with it, and the README's configuration table is generated from (or
+ * checked against) `settingsTable()`, so the two cannot drift apart.
+ */
+import type { z } from 'zod';
+import type { Config } from './config.js';
+import { boolean, databaseUrl, integer, oneOf, origins, redisUrl, secret, text, trustProxy } from './parsers.js';
+import { MAX_TEXT_LENGTH } from '../protocol/commands.js';
+import { MIN_JWT_SECRET_LENGTH } from './jwt-secret.js';
+
+/** One environment variable and how it becomes a `Config` field. */
+export interface Setting<T> {
+  readonly env: string;
+  /** The text used when the variable is unset or blank; undefined = stays unset. */
+  readonly default: string | undefined;
+  /** How the default reads in documentation, when it is not simply `default`. */
+  readonly documentedDefault?: string;
+  readonly description: string;
+  /** Values that are or may hold credentials (URLs with passwords): never echoed in errors. */
+  readonly secret?: boolean;
+  readonly schema: z.ZodType<T>;
+}
+
+/** What the settings parse to, before `dataDir` gets its computed default. */
+export type SettingValues = Omit<Config, 'dataDir'> & { readonly dataDir: string | undefined };
+
+const MiB = 1024 * 1024;
+const DAY = 24 * 60 * 60;
+
+/** The settings, keyed by their `Config` field, in the order the README lists them. */
+export const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingValues[K]> } = {
+  nodeEnv: {
+    env: 'NODE_ENV',
+    default: 'development',
+    description: '`development`, `test` or `production` (production refuses a missing `JWT_SECRET`)',
+    schema: oneOf(['development', 'production', 'test']),
+  },
+  port: { env: 'PORT', default: '3000', description: 'TCP port to listen on', schema: integer(0, 65535) },
+  host: { env: 'HOST', default: '0.0.0.0', description: 'address to listen on', schema: text() },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    default: './data/hubbub.db',
+    description: 'a file path or `sqlite:` URL (SQLite), or `postgres://…`',
+    secret: true,
+    schema: databaseUrl(),
+  },
+  dataDir: {
+    env: 'DATA_DIR',
+    default: undefined,
+    documentedDefault: 'the SQLite file\'s folder, else `./data`',
+    description: 'folder for files the server keeps (the generated JWT secret)',
+    schema: text().optional(),
+  },
+  redisUrl: {
+    env: 'REDIS_URL',
+    default: undefined,
+    documentedDefault: 'unset',
+    description: '`redis://…` to run several nodes; unset = single node',
+    secret: true,
+    schema: redisUrl().optional(),
+  },
+  jwtSecret: {
+    env: 'JWT_SECRET',
+    default: undefined,
+    documentedDefault: 'generated and kept in the data folder (not in production)',
+    description: 'signing secret for access tokens (HS256), at least 32 characters',
+    secret: true,
+    schema: secret(MIN_JWT_SECRET_LENGTH).optional(),
+  },
+  accessTokenTtlSeconds: {
+    env: 'ACCESS_TOKEN_TTL',
+    default: '900',
+    description: 'access token lifetime in seconds',
+    schema: integer(10, 30 * DAY),
+  },
+  refreshTokenTtlSeconds: {
+    env: 'REFRESH_TOKEN_TTL',
+    default: String(30 * DAY),
+    documentedDefault: '`2592000` (30 days)',
+    description: 'refresh token lifetime in seconds',
+    schema: integer(60, 3650 * DAY),
+  },
+  externalTokens: {
+    env: 'EXTERNAL_TOKENS',
+    default: 'true',
+    description: 'accept tokens signed by the operator\'s backend for users hubbub has not seen (creates them)',
+    schema: boolean(),
+  },
+  allowedOrigins: {
+    env: 'ALLOWED_ORIGINS',
+    default: '*',
+    documentedDefault: 'any origin',
+    description: 'comma-separated browser origins allowed to call `/api`; `*` = any',
+    schema: origins(),
+  },
+  trustProxy: {
+    env: 'TRUST_PROXY',
+    default: 'false',
+    description: 'trust `X-Forwarded-*` from a reverse proxy: true/false, or its addresses/CIDRs',
+    schema: trustProxy(),
+  },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    default: 'info',
+    description: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`',
+    schema: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  },
+  maxConnectionsPerUser: {
+    env: 'MAX_CONNECTIONS_PER_USER',
+    default: '20',
+    description: 'open WebSockets per user',
+    schema: integer(1, 10_000),
+  },
+  messageRateLimit: {
+    env: 'MESSAGE_RATE_LIMIT',
+    default: '10',
+    description: 'messages per second per user (burst twice that); 0 = off',
+    schema: integer(0, 100_000),
+  },
+  authRateLimit: {
+    env: 'AUTH_RATE_LIMIT',
+    default: '20',
+    description: 'register/login attempts per minute per IP; 0 = off',
+    schema: integer(0, 1_000_000),
+  },
+  presenceGraceMs: {
+    env: 'PRESENCE_GRACE_MS',
+    default: '5000',
+    description: 'how long a user with no open connection stays online (ms)',
+    schema: integer(0, 3_600_000),
+  },
+  maxTextLength: {
+    env: 'MAX_TEXT_LENGTH',
+    default: String(MAX_TEXT_LENGTH),
+    description: `longest message text in characters (at most ${MAX_TEXT_LENGTH})`,
+    schema: integer(1, MAX_TEXT_LENGTH),
+  },
+  maxFrameBytes: {
+    env: 'MAX_FRAME_BYTES',
+    default: '65536',
+    description: 'largest WebSocket frame accepted (bytes)',
+    schema: integer(1024, 64 * MiB),
+  },
+  maxBodyBytes: {
+    env: 'MAX_BODY_BYTES',
+    default: '65536',
+    description: 'largest HTTP request body accepted (bytes)',
+    schema: integer(1024, 64 * MiB),
+  },
+  sendBufferBytes: {
+    env: 'SEND_BUFFER_BYTES',
+    default: String(MiB),
+    documentedDefault: '`1048576` (1 MiB)',
+    description: 'outbound bytes queued per connection before it is closed with 4009',
+    schema: integer(1024, 1024 * MiB),
+  },
+  heartbeatIntervalMs: {
+    env: 'HEARTBEAT_INTERVAL_MS',
+    default: '25000',
+    description: 'WebSocket ping interval (ms)',
+    schema: integer(100, 600_000),
+  },
+  batchWindowMs: {
+    env: 'BATCH_WINDOW_MS',
+    default: '0',
+    description: 'coalescing window for outbound frames (ms); 0 = flush on the next tick',
+    schema: integer(0, 1000),
+  },
+  shutdownTimeoutMs: {
+    env: 'SHUTDOWN_TIMEOUT_MS',
+    default: '10000',
+    description: 'how long a graceful shutdown waits before forcing (ms)',
+    schema: integer(0, 600_000),
+  },
+  dbPoolSize: {
+    env: 'DB_POOL_SIZE',
+    default: '10',
+    description: 'database connections per process (PostgreSQL)',
+    schema: integer(1, 1000),
+  },
+};
+
+/** One row of the configuration table, as documentation shows it. */
+export interface SettingRow {
+  readonly env: string;
+  readonly field: keyof Config;
+  /** The default as Markdown: `` `3000` `` or words such as "unset". */
+  readonly default: string;
+  /** The text used when unset, undefined when the setting then stays unset or is computed. */
+  readonly rawDefault: string | undefined;
+  readonly description: string;
+}
+
+/** The configuration table as data, in `SETTINGS` order. */
+export function settingsTable(): SettingRow[] {
+  return (Object.keys(SETTINGS) as (keyof SettingValues)[]).map((field) => {
+    const setting: Setting<unknown> = SETTINGS[field];
+    return {
+      env: setting.env,
+      field,
+      default: setting.documentedDefault ?? (setting.default === undefined ? 'unset' : `\`${setting.default}\``),
+      rawDefault: setting.default,
+      description: setting.description,
+    };
+  });
+}
+
+/** The configuration table as Markdown, for the README. */
+export function settingsMarkdown(): string {
+  const rows = settingsTable().map((row) => `| \`${row.env}\` | ${row.description} | ${row.default} |`);
+  return ['| variable | meaning | default |', '| --- | --- | --- |', ...rows].join('\n');
+}

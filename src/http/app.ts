@@ -1,0 +1,66 @@
+/**
+ * The HTTP application: Fastify with hubbub's logging, request ids, zod validation, error
+ * shape, CORS and metrics, the account and health routes, and any further route plugins.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { Logger } from 'pino';
+import type { AccountService } from '../auth/account-service.js';
+import type { Config } from '../config/config.js';
+import type { Metrics } from '../obs/metrics.js';
+// For its `accounts` decoration type, which `requireUser` reads.
+import './authenticate.js';
+import { registerCors } from './cors.js';
+import { registerErrorHandlers } from './error-handler.js';
+import { createMemoryRateLimiter } from './memory-rate-limiter.js';
+import type { RateLimiter } from './rate-limiter.js';
+import { REQUEST_ID_HEADER, genReqId } from './request-id.js';
+import { authRoutes } from './routes/auth.js';
+import { healthRoutes, type Readiness } from './routes/health.js';
+import { zodSerializerCompiler, zodValidatorCompiler } from './zod-validation.js';
+
+/** Everything `createHttpApp` needs. */
+export interface HttpAppDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly accounts: AccountService;
+  readonly readiness: Readiness;
+  /** More route plugins (rooms, …), registered after the built-in ones. */
+  readonly routes?: readonly FastifyPluginAsync[];
+  /** Register/login limiter keyed by IP; default in memory, `AUTH_RATE_LIMIT` per minute. */
+  readonly authLimiter?: RateLimiter;
+}
+
+/** Builds the Fastify app (not listening yet: call `listen`, or `inject` in tests). */
+export async function createHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> {
+  const { config, metrics } = deps;
+  // Typed as Fastify's base logger so the app is a plain FastifyInstance other plugins accept.
+  const loggerInstance: FastifyBaseLogger = deps.logger;
+  const app = Fastify({
+    loggerInstance,
+    genReqId,
+    bodyLimit: config.maxBodyBytes,
+    trustProxy: typeof config.trustProxy === 'boolean' ? config.trustProxy : [...config.trustProxy],
+  });
+
+  app.decorate('accounts', deps.accounts);
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(zodSerializerCompiler);
+  registerErrorHandlers(app, config.maxBodyBytes);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    // The route pattern, not the URL, keeps the label set small.
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpRequestsTotal.inc({ method: request.method, route, status: String(reply.statusCode) });
+  });
+  registerCors(app, config.allowedOrigins);
+
+  const authLimiter = deps.authLimiter ?? createMemoryRateLimiter({ points: config.authRateLimit, durationSeconds: 60 });
+  await app.register(healthRoutes({ readiness: deps.readiness, metrics }));
+  await app.register(authRoutes({ accounts: deps.accounts, limiter: authLimiter, metrics }));
+  for (const plugin of deps.routes ?? []) await app.register(plugin);
+  return app;
+}

@@ -1,0 +1,62 @@
+/**
+ * Room routes: list, create, invite, history and members. The rules live in the core's
+ * RoomService, shared with the WebSocket commands; this file only maps HTTP onto it.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { z } from 'zod';
+import type { Presence } from '../../core/presence.js';
+import type { RoomService } from '../../core/room-service.js';
+import { addMemberBody, createRoomBody, historyQuery, roomParams } from '../../protocol/http.js';
+import { requireUser } from '../authenticate.js';
+
+export interface RoomRoutesDeps {
+  readonly rooms: RoomService;
+  readonly presence: Presence;
+}
+
+type RoomParams = z.infer<typeof roomParams>;
+
+export function roomRoutes(deps: RoomRoutesDeps): FastifyPluginAsync {
+  const { rooms, presence } = deps;
+  return async (app) => {
+    app.get('/api/rooms', async (request) => {
+      const user = await requireUser(request);
+      return { rooms: await rooms.list(user) };
+    });
+
+    app.post<{ Body: z.infer<typeof createRoomBody> }>('/api/rooms', { schema: { body: createRoomBody } }, async (request, reply) => {
+      const user = await requireUser(request);
+      const room = await rooms.create(user, request.body.room, request.body.visibility);
+      return reply.code(201).send({ room });
+    });
+
+    app.post<{ Params: RoomParams; Body: z.infer<typeof addMemberBody> }>(
+      '/api/rooms/:room/members',
+      { schema: { params: roomParams, body: addMemberBody } },
+      async (request, reply) => {
+        const user = await requireUser(request);
+        await rooms.invite(user, request.params.room, request.body.username);
+        return reply.code(204).send();
+      },
+    );
+
+    app.get<{ Params: RoomParams }>('/api/rooms/:room/members', { schema: { params: roomParams } }, async (request) => {
+      const user = await requireUser(request);
+      const members = await rooms.members(user, request.params.room);
+      const online = await presence.online(members.map((m) => m.id));
+      return {
+        members: members.map((m) => ({ username: m.username, status: online.has(m.id) ? 'online' : 'offline' })),
+      };
+    });
+
+    app.get<{ Params: RoomParams; Querystring: z.infer<typeof historyQuery> }>(
+      '/api/rooms/:room/messages',
+      { schema: { params: roomParams, querystring: historyQuery } },
+      async (request) => {
+        const user = await requireUser(request);
+        const { before, after, limit } = request.query;
+        return rooms.history(user, request.params.room, { before, after, limit });
+      },
+    );
+  };
+}
