@@ -1,0 +1,156 @@
+/**
+ * The composition root: the one place that picks implementations (SQL store, memory or Redis
+ * engines, WebSocket transport, Fastify) and wires them to the core. Everything else depends on
+ * interfaces.
+ */
+import type { FastifyInstance } from 'fastify';
+import { AccessTokens } from './auth/access-tokens.js';
+import { AccountService } from './auth/account-service.js';
+import { RefreshTokens } from './auth/refresh-tokens.js';
+import type { Config } from './config/config.js';
+import { resolveJwtSecret } from './config/jwt-secret.js';
+import { Hub } from './core/hub.js';
+import type { Logger } from './core/logger.js';
+import type { HubObserver } from './core/observer.js';
+import type { TokenVerifier } from './core/token-verifier.js';
+import { MemoryBroker } from './engines/memory/memory-broker.js';
+import { MemoryPresence } from './engines/memory/memory-presence.js';
+import { createHttpApp } from './http/app.js';
+import { createMemoryRateLimiter } from './http/memory-rate-limiter.js';
+import { roomRoutes } from './http/routes/rooms.js';
+import { createLogger, type PinoLogger } from './obs/logger.js';
+import { createMetrics, type Metrics } from './obs/metrics.js';
+import { openStore } from './store/open-store.js';
+import type { SqlStore } from './store/sql-store.js';
+import { WsServer } from './transport/ws-server.js';
+
+export interface RunningServer {
+  /** `http://host:port` as bound (the real port when PORT=0). */
+  readonly url: string;
+  readonly port: number;
+  readonly hub: Hub;
+  readonly app: FastifyInstance;
+  readonly store: SqlStore;
+  readonly metrics: Metrics;
+  readonly logger: PinoLogger;
+  /** Graceful stop: refuse new work, let acks out, close sockets with 1001, close the store. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** A logger to use instead of one built from the config (tests capture output this way). */
+  readonly logger?: PinoLogger;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config);
+  const secret = await resolveJwtSecret(config, logger);
+  const store = await openStore(config.databaseUrl, { poolSize: config.dbPoolSize, logger });
+  const metrics = createMetrics();
+
+  const accessTokens = new AccessTokens({ secret, ttlSeconds: config.accessTokenTtlSeconds });
+  const refreshTokens = new RefreshTokens(store, { ttlSeconds: config.refreshTokenTtlSeconds });
+  const accounts = new AccountService({ store, accessTokens, refreshTokens, config, logger });
+  const tokens: TokenVerifier = { verify: (token) => accounts.authenticateToken(token) };
+
+  const hub = new Hub(
+    {
+      store,
+      broker: new MemoryBroker(),
+      presence: new MemoryPresence({ graceMs: config.presenceGraceMs }),
+      tokens,
+      // "N per second, burst twice that": a budget of 2N over a two-second window.
+      messageLimiter: createMemoryRateLimiter({ points: config.messageRateLimit * 2, durationSeconds: 2 }),
+      logger: logger as Logger,
+      observer: metricsObserver(metrics),
+    },
+    {
+      sendBufferBytes: config.sendBufferBytes,
+      batchWindowMs: config.batchWindowMs,
+      maxConnectionsPerUser: config.maxConnectionsPerUser,
+      maxTextLength: config.maxTextLength,
+    },
+  );
+  await hub.start();
+
+  const app = await createHttpApp({
+    config,
+    logger,
+    metrics,
+    accounts,
+    readiness: async () => {
+      try {
+        await store.ping();
+        return { ready: true, checks: { database: 'ok' } };
+      } catch (error) {
+        return { ready: false, checks: { database: error instanceof Error ? error.message : 'unreachable' } };
+      }
+    },
+    routes: [roomRoutes({ rooms: hub.rooms, presence: hub.presence })],
+  });
+  const ws = new WsServer(app.server, hub, logger as Logger, {
+    path: '/ws',
+    maxFrameBytes: config.maxFrameBytes,
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    allowedOrigins: config.allowedOrigins === '*' ? undefined : config.allowedOrigins,
+  });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  logger.info({ url, database: store.dialect }, 'hubbub is listening');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      logger.info({}, 'shutting down');
+      ws.stopAccepting();
+      await hub.shutdown();
+      await ws.close();
+      await app.close();
+      await hub.presence.close();
+      await hub.broker.close();
+      await store.close();
+      logger.info({}, 'stopped');
+    })());
+
+  return { url, port, hub, app, store, metrics, logger, close };
+}
+
+/** Reports the core's events as Prometheus metrics. */
+function metricsObserver(metrics: Metrics): HubObserver {
+  return {
+    sessionOpened: () => {
+      metrics.connections.inc();
+      metrics.connectionsTotal.inc({ result: 'accepted' });
+    },
+    sessionClosed: (reason) => {
+      metrics.connections.dec();
+      metrics.disconnectionsTotal.inc({ reason: reasonLabel(reason) });
+    },
+    command: (type, outcome) => metrics.commandsTotal.inc({ type, result: outcome }),
+    messagesStored: (count) => metrics.messagesTotal.inc(count),
+    delivered: (count) => {
+      if (count > 0) metrics.deliveriesTotal.inc(count);
+    },
+    commitBatch: (size, ms) => {
+      metrics.storeBatchSize.observe(size);
+      metrics.storeCommitSeconds.observe(ms / 1000);
+    },
+    slowDisconnect: () => metrics.slowDisconnectsTotal.inc(),
+    rateLimited: (scope) => metrics.rateLimitedTotal.inc({ scope }),
+  };
+}
+
+/** Close reasons carry details (codes, text); the metric label keeps a small fixed set. */
+function reasonLabel(reason: string): string {
+  if (reason.startsWith('peer closed')) return 'client';
+  if (reason.includes('slow')) return 'slow';
+  if (reason.includes('expired')) return 'expired';
+  if (reason.includes('shutting down')) return 'shutdown';
+  if (reason.includes('heartbeat')) return 'heartbeat';
+  if (reason.includes('unauthorized') || reason.includes('hello')) return 'unauthorized';
+  if (reason.includes('connections')) return 'limited';
+  return 'other';
+}
