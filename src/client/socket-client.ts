@@ -54,10 +54,16 @@ export interface ConnectOptions {
   readonly WebSocket?: WebSocketFactory;
   /** How long to wait for `welcome`. */
   readonly timeoutMs?: number;
+  /**
+   * Listeners attached before `hello` is sent, so that nothing that follows `welcome` at once
+   * (a resume's replay) can be missed.
+   */
+  readonly listeners?: { readonly [K in keyof SocketEvents]?: Listener<SocketEvents[K]> };
 }
 
 export class HubbubSocket {
-  readonly welcome: WelcomeEvent;
+  /** The server's `welcome`; set once `connect` resolves. */
+  welcome!: WelcomeEvent;
   /** Resolves when the connection is closed, by either side. */
   readonly closed: Promise<{ code: number; reason: string }>;
   readonly #ws: WebSocketLike;
@@ -65,25 +71,23 @@ export class HubbubSocket {
   readonly #listeners = new Map<keyof SocketEvents, Set<Listener<never>>>();
   #nextId = 1;
 
-  private constructor(ws: WebSocketLike, welcome: WelcomeEvent, closed: Promise<{ code: number; reason: string }>) {
+  private constructor(ws: WebSocketLike, closed: Promise<{ code: number; reason: string }>) {
     this.#ws = ws;
-    this.welcome = welcome;
     this.closed = closed;
   }
 
-  /**
-   * Opens a connection and authenticates; resolves with the welcomed socket. Events that arrive
-   * right after `welcome` (a resume's replay) are kept until the first listener of their type
-   * is added in the same turn, so none is missed.
-   */
+  /** Opens a connection and authenticates; resolves with the welcomed socket. */
   static connect(url: string, options: ConnectOptions): Promise<HubbubSocket> {
     const Ctor = options.WebSocket ?? (globalThis as unknown as { WebSocket?: WebSocketFactory }).WebSocket;
     if (Ctor === undefined) throw new Error('no WebSocket implementation: pass options.WebSocket');
     const ws = new Ctor(url);
-    let socket: HubbubSocket | undefined;
-    const early: ServerEvent[] = [];
     let closeResolve: (value: { code: number; reason: string }) => void = () => {};
     const closed = new Promise<{ code: number; reason: string }>((resolve) => (closeResolve = resolve));
+    const socket = new HubbubSocket(ws, closed);
+    for (const [type, listener] of Object.entries(options.listeners ?? {})) {
+      if (listener !== undefined) socket.#addListener(type as keyof SocketEvents, listener as Listener<never>);
+    }
+    let welcomed = false;
 
     return new Promise<HubbubSocket>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -97,21 +101,16 @@ export class HubbubSocket {
       });
       ws.addEventListener('message', (event) => {
         for (const item of decodeFrame(event.data)) {
-          if (socket !== undefined) {
+          if (welcomed) {
             socket.#dispatch(item);
           } else if (item.type === 'welcome') {
             clearTimeout(timer);
-            socket = new HubbubSocket(ws, item, closed);
+            welcomed = true;
+            socket.welcome = item;
             resolve(socket);
-            // Let the caller attach listeners before the replay that follows welcome is handed out.
-            queueMicrotask(() => {
-              for (const pending of early.splice(0)) socket!.#dispatch(pending);
-            });
           } else if (item.type === 'error' && item.id === 'hello') {
             clearTimeout(timer);
             reject(new HubbubError(item.code, item.message));
-          } else {
-            early.push(item);
           }
         }
       });
@@ -120,17 +119,21 @@ export class HubbubSocket {
         clearTimeout(timer);
         const info = { code: event.code, reason: String(event.reason) };
         closeResolve(info);
-        if (socket === undefined) reject(new HubbubError('closed', `closed before welcome (${info.code} ${info.reason})`));
+        if (!welcomed) reject(new HubbubError('closed', `closed before welcome (${info.code} ${info.reason})`));
         else socket.#onClose(info);
       });
     });
   }
 
   on<K extends keyof SocketEvents>(type: K, listener: Listener<SocketEvents[K]>): () => void {
+    return this.#addListener(type, listener as Listener<never>);
+  }
+
+  #addListener(type: keyof SocketEvents, listener: Listener<never>): () => void {
     let set = this.#listeners.get(type);
     if (set === undefined) this.#listeners.set(type, (set = new Set()));
-    set.add(listener as Listener<never>);
-    return () => set.delete(listener as Listener<never>);
+    set.add(listener);
+    return () => set.delete(listener);
   }
 
   /** Sends a command and resolves with the event that answers it (ack, history or pong). */

@@ -6,10 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
+import { SignJWT } from 'jose';
 import pino from 'pino';
 import { HubbubHttp } from '../../src/client/http-client.js';
 import { HubbubSocket } from '../../src/client/socket-client.js';
-import type { WebSocketFactory } from '../../src/client/socket-client.js';
+import type { ConnectOptions, WebSocketFactory } from '../../src/client/socket-client.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { RunningServer } from '../../src/server.js';
 import { startServer } from '../../src/server.js';
@@ -23,13 +24,21 @@ export interface TestServer {
   http(): HubbubHttp;
   /** Registers a user; returns the HTTP client (token set) and the session tokens. */
   user(username: string, password?: string): Promise<{ http: HubbubHttp; token: string; refreshToken: string }>;
+  /**
+   * An access token for `username` signed with the server's secret, as an operator's backend
+   * would: the user is created on first use (fast: no password hashing).
+   */
+  tokenFor(username: string, ttlSeconds?: number): Promise<string>;
   /** Opens a welcomed WebSocket session. */
-  connect(token: string, resume?: Record<string, number>): Promise<HubbubSocket>;
+  connect(token: string, resume?: Record<string, number>, listeners?: ConnectOptions['listeners']): Promise<HubbubSocket>;
   /** Stops the server; with `keepData` the database survives for a restart on the same dir. */
   close(options?: { keepData?: boolean }): Promise<void>;
 }
 
 export const WS = WebSocket as unknown as WebSocketFactory;
+
+/** The JWT secret of every test server. */
+export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-characters-long';
 
 export async function startTestServer(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hubbub-test-'));
@@ -39,7 +48,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
       PORT: '0',
       HOST: '127.0.0.1',
       DATABASE_URL: join(dataDir, 'hubbub.db'),
-      JWT_SECRET: 'test-secret-that-is-at-least-32-characters-long',
+      JWT_SECRET: TEST_JWT_SECRET,
       LOG_LEVEL: 'silent',
       AUTH_RATE_LIMIT: '0',
       ...env,
@@ -62,8 +71,22 @@ export async function startTestServer(env: Record<string, string> = {}, options:
       const tokens = await http.register(username, password);
       return { http, token: tokens.accessToken, refreshToken: tokens.refreshToken };
     },
-    async connect(token, resume) {
-      const socket = await HubbubSocket.connect(wsUrl, { token, WebSocket: WS, ...(resume === undefined ? {} : { resume }) });
+    tokenFor(username, ttlSeconds = 900) {
+      const now = Math.floor(Date.now() / 1000);
+      return new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject(username)
+        .setIssuedAt(now)
+        .setExpirationTime(now + ttlSeconds)
+        .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+    },
+    async connect(token, resume, listeners) {
+      const socket = await HubbubSocket.connect(wsUrl, {
+        token,
+        WebSocket: WS,
+        ...(resume === undefined ? {} : { resume }),
+        ...(listeners === undefined ? {} : { listeners }),
+      });
       sockets.add(socket);
       return socket;
     },
