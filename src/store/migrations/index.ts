@@ -1,0 +1,37 @@
+/**
+ * The store's migrations, listed in code rather than read from this folder, so the build and
+ * the bundled server do not depend on the folder's layout.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import type { SqlDialectName } from '../database-url.js';
+import type { DialectMigration } from './dialect-migration.js';
+import { initialMigration } from './0001-initial.js';
+
+/** The database handle Kysely gives a migration (typed `Kysely<any>` by Kysely). */
+type MigrationDb = Parameters<Migration['up']>[0];
+
+/** Every migration by name; names sort in the order they must run. Append, never edit. */
+const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
+  '0001-initial': initialMigration,
+};
+
+/** The migrations as Kysely's `Migrator` takes them, bound to one dialect. */
+export function migrationProvider(dialect: SqlDialectName): MigrationProvider {
+  const bound: Record<string, Migration> = {};
+  for (const [name, migration] of Object.entries(MIGRATIONS)) {
+    bound[name] = {
+      up: (db) => inTransactionOnSqlite(dialect, db, (trx) => migration.up(trx, dialect)),
+      down: (db) => inTransactionOnSqlite(dialect, db, (trx) => migration.down(trx, dialect)),
+    };
+  }
+  return { getMigrations: () => Promise.resolve(bound) };
+}
+
+/**
+ * Kysely runs PostgreSQL migrations in a transaction but not SQLite ones (it reports no
+ * transactional DDL there, though SQLite has it); one transaction per migration keeps a
+ * failed migration from leaving half a schema behind.
+ */
+function inTransactionOnSqlite(dialect: SqlDialectName, db: MigrationDb, run: (db: MigrationDb) => Promise<void>): Promise<void> {
+  return dialect === 'sqlite' ? db.transaction().execute(run) : run(db);
+}

@@ -1,0 +1,44 @@
+/** Opening the store named by a database URL: the one entry point the server needs. */
+import type { Logger } from '../core/logger.js';
+import { parseDatabaseUrl } from './database-url.js';
+import { createPostgresDatabase } from './postgres-dialect.js';
+import { createSqliteDatabase } from './sqlite-dialect.js';
+import { SqlStore } from './sql-store.js';
+
+/** Options of `openStore`. */
+export interface OpenStoreOptions {
+  /** Apply pending migrations before returning (default true). */
+  readonly migrate?: boolean;
+  /** PostgreSQL pool size (default 10); SQLite always has one connection. */
+  readonly poolSize?: number;
+  /** Where to report failures of idle pooled connections (PostgreSQL); ignored otherwise. */
+  readonly logger?: Logger;
+}
+
+/**
+ * Opens the SQLite or PostgreSQL store `databaseUrl` names (see `parseDatabaseUrl`) and, unless
+ * `migrate` is false, brings its schema up to date. A failed migration closes the store and
+ * rejects.
+ */
+export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<SqlStore> {
+  const target = parseDatabaseUrl(databaseUrl);
+  const store =
+    target.dialect === 'sqlite'
+      ? new SqlStore(createSqliteDatabase(target.filename), 'sqlite')
+      : new SqlStore(
+          createPostgresDatabase(target.connectionString, {
+            poolSize: options.poolSize,
+            onIdleError: (error) => options.logger?.warn({ err: error }, 'idle PostgreSQL connection failed'),
+          }),
+          'postgres',
+        );
+  if (options.migrate ?? true) {
+    try {
+      await store.migrate();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+  return store;
+}

@@ -1,0 +1,63 @@
+/**
+ * The tables as Kysely sees them, matching `migrations/`. Times are epoch milliseconds; the
+ * PostgreSQL pool parses `bigint` as a JS number, so every numeric column is a `number` here.
+ */
+import type { Generated } from 'kysely';
+import type { RoomVisibility } from '../core/store.js';
+
+/** users: one row per account; `username_lower` carries the case-insensitive uniqueness. */
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  username_lower: string;
+  password_hash: string | null;
+  created_at: number;
+}
+
+/** rooms: `last_seq` is the highest stored `seq`, and its row is the per-room append lock. */
+export interface RoomsTable {
+  id: Generated<number>;
+  key: string;
+  visibility: RoomVisibility;
+  last_seq: number;
+  created_at: number;
+}
+
+/** memberships: who is in which room, and how far they have read. */
+export interface MembershipsTable {
+  room_id: number;
+  user_id: number;
+  read_seq: number;
+  joined_at: number;
+}
+
+/** messages: primary key (room_id, seq); unique (room_id, sender_id, client_msg_id). */
+export interface MessagesTable {
+  room_id: number;
+  seq: number;
+  sender_id: number;
+  text: string;
+  created_at: number;
+  client_msg_id: string;
+}
+
+/** refresh_tokens: only the hash of a token is stored. */
+export interface RefreshTokensTable {
+  id: Generated<number>;
+  family_id: string;
+  user_id: number;
+  token_hash: string;
+  expires_at: number;
+  used_at: number | null;
+  revoked_at: number | null;
+  created_at: number;
+}
+
+/** The whole schema, the type parameter of the store's `Kysely` instance. */
+export interface Database {
+  users: UsersTable;
+  rooms: RoomsTable;
+  memberships: MembershipsTable;
+  messages: MessagesTable;
+  refresh_tokens: RefreshTokensTable;
+}

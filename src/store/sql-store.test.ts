@@ -1,0 +1,440 @@
+// The Store conformance suite, run against every SQL target: SQLite in memory, SQLite in a
+// WAL file, and PostgreSQL in a throw-away schema. Each target shares one store across its
+// tests, so every test makes its own users and rooms (unique names) and asserts only on them.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NewMessage, RoomRecord, RoomVisibility, UserRecord } from '../core/store.js';
+import { createTestDatabase } from '../../test/support/postgres.js';
+import { openStore } from './open-store.js';
+import type { SqlStore } from './sql-store.js';
+
+/** A database to run the suite on; `cleanup` runs after the store is closed. */
+interface Target {
+  readonly url: string;
+  cleanup(): Promise<void>;
+}
+
+/** Makes a fresh, empty database each call. */
+type TargetFactory = () => Promise<Target>;
+
+let counter = 0;
+/** A name no other test uses (lower-case: valid as a username and as a room slug). */
+function unique(prefix: string): string {
+  counter += 1;
+  return `${prefix}${counter}x${process.pid}`;
+}
+
+function describeStoreConformance(name: string, factory: TargetFactory | undefined): void {
+  describe(name, { skip: factory === undefined ? 'PostgreSQL unreachable' : false }, () => {
+    let target: Target | undefined;
+    let store: SqlStore;
+
+    before(async () => {
+      target = await factory!();
+      store = await openStore(target.url);
+    });
+    after(async () => {
+      await store?.close();
+      await target?.cleanup();
+    });
+
+    async function user(prefix = 'user'): Promise<UserRecord> {
+      const created = await store.createUser(unique(prefix), 'hash', 1000);
+      assert.ok(created);
+      return created;
+    }
+    async function room(visibility: RoomVisibility = 'public', prefix = 'room'): Promise<RoomRecord> {
+      const created = await store.createRoom(unique(prefix), visibility, 2000);
+      assert.ok(created);
+      return created;
+    }
+    function message(r: RoomRecord, sender: UserRecord, clientMsgId: string, text = `text of ${clientMsgId}`): NewMessage {
+      return { roomId: r.id, room: r.key, senderId: sender.id, sender: sender.username, text, createdAt: 3000, clientMsgId };
+    }
+    async function send(r: RoomRecord, sender: UserRecord, count: number): Promise<number[]> {
+      const results = await store.appendMessages(Array.from({ length: count }, () => message(r, sender, unique('m'))));
+      return results.map((result) => result.message.seq);
+    }
+
+    describe('users', () => {
+      it('creates a user and finds it by id and by name in any case', async () => {
+        const name = `Mixed${unique('Case')}`;
+        const created = await store.createUser(name, 'scrypt$hash', 1234);
+        assert.ok(created);
+        assert.equal(created.username, name);
+        assert.equal(created.passwordHash, 'scrypt$hash');
+        assert.equal(created.createdAt, 1234);
+        assert.deepEqual(await store.findUserById(created.id), created);
+        assert.deepEqual(await store.findUserByName(name.toLowerCase()), created);
+        assert.deepEqual(await store.findUserByName(name.toUpperCase()), created);
+      });
+
+      it('refuses a name taken in another letter case', async () => {
+        const name = unique('taken');
+        assert.ok(await store.createUser(name, 'h', 1));
+        assert.equal(await store.createUser(name.toUpperCase(), 'h', 2), undefined);
+        assert.equal((await store.findUserByName(name))?.createdAt, 1);
+      });
+
+      it('lets exactly one of concurrent sign-ups with the same name win', async () => {
+        const name = unique('race');
+        const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => store.createUser(i % 2 ? name : name.toUpperCase(), 'h', i)));
+        assert.equal(outcomes.filter((outcome) => outcome !== undefined).length, 1);
+      });
+
+      it('stores an external user with a null password hash', async () => {
+        const created = await store.createUser(unique('ext'), null, 5);
+        assert.ok(created);
+        assert.equal(created.passwordHash, null);
+        assert.equal((await store.findUserById(created.id))?.passwordHash, null);
+      });
+
+      it('finds nothing for unknown names and ids', async () => {
+        assert.equal(await store.findUserByName(unique('nobody')), undefined);
+        assert.equal(await store.findUserById(987654321), undefined);
+      });
+    });
+
+    describe('rooms', () => {
+      it('creates a room once; a second create with the key yields undefined', async () => {
+        const key = unique('general');
+        const created = await store.createRoom(key, 'public', 77);
+        assert.deepEqual(created, { id: created!.id, key, visibility: 'public', lastSeq: 0, createdAt: 77 });
+        assert.equal(await store.createRoom(key, 'private', 78), undefined);
+        assert.deepEqual(await store.findRoom(key), created);
+        assert.equal(await store.findRoom(unique('missing')), undefined);
+      });
+
+      it('findOrCreateRoom returns one room to concurrent callers', async () => {
+        const key = unique('race');
+        const rooms = await Promise.all(Array.from({ length: 10 }, (_, i) => store.findOrCreateRoom(key, 'private', i)));
+        assert.equal(new Set(rooms.map((r) => r.id)).size, 1);
+        assert.equal(rooms[0]!.visibility, 'private');
+      });
+
+      it('findOrCreateRoom returns an existing room as it is', async () => {
+        const existing = await room('public');
+        assert.deepEqual(await store.findOrCreateRoom(existing.key, 'dm', 9), existing);
+      });
+
+      it('stores each visibility', async () => {
+        for (const visibility of ['public', 'private', 'dm'] as const) {
+          assert.equal((await store.findRoom((await room(visibility)).key))?.visibility, visibility);
+        }
+      });
+    });
+
+    describe('memberships', () => {
+      it('adds, lists and removes members', async () => {
+        const [a, b, r] = [await user(), await user(), await room('private')];
+        assert.equal(await store.isMember(r.id, a.id), false);
+        assert.equal(await store.addMember(r.id, a.id, 10), true);
+        assert.equal(await store.addMember(r.id, a.id, 11), false);
+        assert.equal(await store.addMember(r.id, b.id, 12), true);
+        assert.equal(await store.isMember(r.id, a.id), true);
+        assert.deepEqual(await store.listMembers(r.id), [a, b]);
+        assert.deepEqual(await store.listMemberships(a.id), [{ room: r, readSeq: 0 }]);
+        assert.equal(await store.removeMember(r.id, a.id), true);
+        assert.equal(await store.removeMember(r.id, a.id), false);
+        assert.equal(await store.isMember(r.id, a.id), false);
+        assert.deepEqual(await store.listMembers(r.id), [b]);
+        assert.deepEqual(await store.listMemberships(a.id), []);
+      });
+
+      it('moves the read position forward only', async () => {
+        const [a, b, r] = [await user(), await user(), await room()];
+        await store.addMember(r.id, a.id, 1);
+        await send(r, b, 6);
+        assert.equal(await store.advanceReadSeq(r.id, a.id, 3), 3);
+        assert.equal(await store.advanceReadSeq(r.id, a.id, 1), 3);
+        assert.equal(await store.advanceReadSeq(r.id, a.id, 3), 3);
+        assert.equal(await store.advanceReadSeq(r.id, a.id, 6), 6);
+        assert.deepEqual(
+          (await store.listMemberships(a.id)).map((m) => m.readSeq),
+          [6],
+        );
+      });
+
+      it('gives a non-member read position 0 and does not make them a member', async () => {
+        const [a, r] = [await user(), await room()];
+        assert.equal(await store.advanceReadSeq(r.id, a.id, 4), 0);
+        assert.equal(await store.isMember(r.id, a.id), false);
+      });
+
+      it('counts unread messages from others after a seq', async () => {
+        const [a, b, r] = [await user(), await user(), await room()];
+        await send(r, b, 2); // 1, 2
+        await send(r, a, 1); // 3
+        await send(r, b, 2); // 4, 5
+        assert.equal(await store.countUnread(r.id, a.id, 0), 4);
+        assert.equal(await store.countUnread(r.id, a.id, 2), 2);
+        assert.equal(await store.countUnread(r.id, a.id, 5), 0);
+        assert.equal(await store.countUnread(r.id, b.id, 0), 1);
+      });
+
+      it('lists public rooms and the user’s own rooms with unread counts', async () => {
+        const [alice, bob] = [await user('alice'), await user('bob')];
+        const publicOther = await room('public', 'pa'); // alice not a member
+        const publicMine = await room('public', 'pb');
+        const privateMine = await room('private', 'pc');
+        const privateOther = await room('private', 'pd'); // must not be listed
+        const dm = await room('dm', 'pe');
+        for (const r of [publicMine, privateMine, dm]) await store.addMember(r.id, alice.id, 1);
+        for (const r of [publicOther, publicMine, privateMine, privateOther, dm]) await store.addMember(r.id, bob.id, 1);
+        await send(publicOther, bob, 2);
+        await send(publicMine, alice, 1); // 1: own, never unread
+        await send(publicMine, bob, 2); // 2, 3
+        await send(publicMine, alice, 1); // 4
+        await store.advanceReadSeq(publicMine.id, alice.id, 2);
+        await send(privateMine, bob, 3);
+        await send(privateOther, bob, 1);
+        await send(dm, alice, 1);
+        await send(dm, bob, 1);
+
+        const mine = new Set([publicOther.id, publicMine.id, privateMine.id, privateOther.id, dm.id]);
+        const listing = (await store.listRoomsForUser(alice.id)).filter((entry) => mine.has(entry.room.id));
+        const summary = listing.map((entry) => [entry.room.key, entry.member, entry.readSeq, entry.unread]);
+        assert.deepEqual(
+          summary.sort(([x], [y]) => String(x).localeCompare(String(y))),
+          [
+            [publicOther.key, false, 0, 0],
+            [publicMine.key, true, 2, 1],
+            [privateMine.key, true, 0, 3],
+            [dm.key, true, 0, 1],
+          ].sort(([x], [y]) => String(x).localeCompare(String(y))),
+        );
+        const listedPublicMine = listing.find((entry) => entry.room.id === publicMine.id);
+        assert.equal(listedPublicMine?.room.lastSeq, 4);
+        assert.equal(listedPublicMine?.room.visibility, 'public');
+      });
+    });
+
+    describe('history', () => {
+      let alice: UserRecord;
+      let r: RoomRecord;
+      before(async () => {
+        alice = await user('hist');
+        r = await room();
+        const other = await room();
+        await send(other, alice, 3); // must never show up in r's history
+        await store.appendMessages(Array.from({ length: 10 }, (_, i) => message(r, alice, `h${i + 1}`, `message ${i + 1}`)));
+      });
+      const seqs = (page: { messages: { seq: number }[] }) => page.messages.map((m) => m.seq);
+
+      it('returns an empty page for an empty room', async () => {
+        assert.deepEqual(await store.history((await room()).id, { limit: 5 }), { messages: [], hasMore: false });
+        assert.deepEqual(await store.history(987654321, { before: 3, limit: 5 }), { messages: [], hasMore: false });
+      });
+
+      it('pages backwards from the newest', async () => {
+        let page = await store.history(r.id, { limit: 3 });
+        assert.deepEqual([seqs(page), page.hasMore], [[8, 9, 10], true]);
+        page = await store.history(r.id, { before: 8, limit: 3 });
+        assert.deepEqual([seqs(page), page.hasMore], [[5, 6, 7], true]);
+        page = await store.history(r.id, { before: 4, limit: 3 });
+        assert.deepEqual([seqs(page), page.hasMore], [[1, 2, 3], false]);
+        page = await store.history(r.id, { before: 1, limit: 3 });
+        assert.deepEqual([seqs(page), page.hasMore], [[], false]);
+        page = await store.history(r.id, { limit: 10 });
+        assert.deepEqual([seqs(page).length, page.hasMore], [10, false]);
+      });
+
+      it('pages forwards after a seq', async () => {
+        let page = await store.history(r.id, { after: 0, limit: 4 });
+        assert.deepEqual([seqs(page), page.hasMore], [[1, 2, 3, 4], true]);
+        page = await store.history(r.id, { after: 6, limit: 4 });
+        assert.deepEqual([seqs(page), page.hasMore], [[7, 8, 9, 10], false]);
+        page = await store.history(r.id, { after: 8, limit: 4 });
+        assert.deepEqual([seqs(page), page.hasMore], [[9, 10], false]);
+        page = await store.history(r.id, { after: 10, limit: 4 });
+        assert.deepEqual([seqs(page), page.hasMore], [[], false]);
+      });
+
+      it('returns every field, with the sender’s name from the users table', async () => {
+        const page = await store.history(r.id, { after: 1, limit: 1 });
+        assert.deepEqual(page.messages, [
+          { roomId: r.id, room: r.key, seq: 2, senderId: alice.id, sender: alice.username, text: 'message 2', createdAt: 3000, clientMsgId: 'h2' },
+        ]);
+      });
+    });
+
+    describe('appendMessages', () => {
+      it('assigns consecutive seqs across batches and moves last_seq', async () => {
+        const [a, r] = [await user(), await room()];
+        assert.deepEqual(await send(r, a, 3), [1, 2, 3]);
+        assert.deepEqual(await send(r, a, 2), [4, 5]);
+        assert.equal((await store.findRoom(r.key))?.lastSeq, 5);
+      });
+
+      it('numbers each room of a mixed batch on its own, results in batch order', async () => {
+        const [a, b, r1, r2] = [await user(), await user(), await room(), await room()];
+        await send(r2, a, 2);
+        const batch = [message(r1, a, 'x1'), message(r2, b, 'y1'), message(r1, b, 'x2'), message(r2, a, 'y2'), message(r1, a, 'x3')];
+        const results = await store.appendMessages(batch);
+        assert.deepEqual(
+          results.map((result) => [result.message.room, result.message.clientMsgId, result.message.seq, result.created]),
+          [
+            [r1.key, 'x1', 1, true],
+            [r2.key, 'y1', 3, true],
+            [r1.key, 'x2', 2, true],
+            [r2.key, 'y2', 4, true],
+            [r1.key, 'x3', 3, true],
+          ],
+        );
+        assert.deepEqual(results[1]!.message, { ...batch[1]!, seq: 3 });
+        assert.equal((await store.findRoom(r1.key))?.lastSeq, 3);
+        assert.equal((await store.findRoom(r2.key))?.lastSeq, 4);
+      });
+
+      it('answers a retry in a later batch with the stored message, taking no seq', async () => {
+        const [a, r] = [await user(), await room()];
+        const [first] = await store.appendMessages([message(r, a, 'retry-me', 'original')]);
+        const [retry, next] = await store.appendMessages([message(r, a, 'retry-me', 'changed on retry'), message(r, a, 'next')]);
+        assert.deepEqual(retry, { message: first!.message, created: false });
+        assert.equal(retry!.message.text, 'original');
+        assert.deepEqual([next!.message.seq, next!.created], [2, true]);
+        assert.equal((await store.history(r.id, { limit: 10 })).messages.length, 2);
+      });
+
+      it('answers a repeat inside one batch with the earlier one’s message', async () => {
+        const [a, r] = [await user(), await room()];
+        const results = await store.appendMessages([message(r, a, 'dup'), message(r, a, 'other'), message(r, a, 'dup', 'second copy')]);
+        assert.deepEqual(
+          results.map((result) => [result.message.clientMsgId, result.message.seq, result.created]),
+          [
+            ['dup', 1, true],
+            ['other', 2, true],
+            ['dup', 1, false],
+          ],
+        );
+        assert.deepEqual(results[2]!.message, results[0]!.message);
+        assert.equal((await store.findRoom(r.key))?.lastSeq, 2);
+      });
+
+      it('keys idempotency by room and sender as well as clientMsgId', async () => {
+        const [a, b, r1, r2] = [await user(), await user(), await room(), await room()];
+        const results = await store.appendMessages([message(r1, a, 'same'), message(r1, b, 'same'), message(r2, a, 'same')]);
+        assert.deepEqual(
+          results.map((result) => [result.message.seq, result.created]),
+          [
+            [1, true],
+            [2, true],
+            [1, true],
+          ],
+        );
+      });
+
+      it('returns nothing for an empty batch', async () => {
+        assert.deepEqual(await store.appendMessages([]), []);
+      });
+
+      it('stores nothing of a batch that names an unknown room', async () => {
+        const [a, r] = [await user(), await room()];
+        const ghost: RoomRecord = { id: 987654321, key: 'ghost', visibility: 'public', lastSeq: 0, createdAt: 0 };
+        await assert.rejects(store.appendMessages([message(r, a, 'ok'), message(ghost, a, 'lost')]), /no room with id 987654321/);
+        assert.equal((await store.findRoom(r.key))?.lastSeq, 0);
+        assert.deepEqual(await send(r, a, 1), [1]);
+      });
+
+      it('handles a batch larger than one statement’s parameter limit', async () => {
+        const [a, r] = [await user(), await room()];
+        await store.appendMessages([message(r, a, 'early')]);
+        const batch = Array.from({ length: 12_000 }, (_, i) => message(r, a, `bulk${i}`));
+        batch.push(message(r, a, 'early'), message(r, a, 'bulk5'));
+        const results = await store.appendMessages(batch);
+        assert.deepEqual(results.slice(0, 3).map((result) => result.message.seq), [2, 3, 4]);
+        assert.equal(results[11_999]!.message.seq, 12_001);
+        assert.deepEqual(results.slice(-2).map((result) => [result.message.seq, result.created]), [
+          [1, false],
+          [7, false],
+        ]);
+        assert.equal((await store.findRoom(r.key))?.lastSeq, 12_001);
+      });
+    });
+
+    describe('refresh tokens', () => {
+      async function token(familyId: string, userId: number): Promise<number> {
+        const tokenHash = unique('hash');
+        await store.createRefreshToken({ familyId, userId, tokenHash, expiresAt: 9_000_000_000_000 }, 100);
+        const found = await store.findRefreshToken(tokenHash);
+        assert.ok(found);
+        return found.id;
+      }
+
+      it('stores a token and finds it by hash', async () => {
+        const a = await user();
+        const tokenHash = unique('hash');
+        await store.createRefreshToken({ familyId: 'fam', userId: a.id, tokenHash, expiresAt: 9_000_000_000_000 }, 100);
+        const found = await store.findRefreshToken(tokenHash);
+        assert.deepEqual(found, { id: found!.id, familyId: 'fam', userId: a.id, tokenHash, expiresAt: 9_000_000_000_000, usedAt: null, revokedAt: null });
+        assert.equal(await store.findRefreshToken(unique('nohash')), undefined);
+      });
+
+      it('marks a token used exactly once', async () => {
+        const a = await user();
+        const id = await token(unique('fam'), a.id);
+        const outcomes = await Promise.all([1, 2, 3, 4].map((n) => store.markRefreshTokenUsed(id, 200 + n)));
+        assert.equal(outcomes.filter(Boolean).length, 1);
+        assert.equal(await store.markRefreshTokenUsed(id, 300), false);
+      });
+
+      it('revokes a whole family and nothing else, keeping the first revocation time', async () => {
+        const a = await user();
+        const [family, otherFamily] = [unique('fam'), unique('fam')];
+        const tokenHashes = [unique('hash'), unique('hash'), unique('hash')];
+        await store.createRefreshToken({ familyId: family, userId: a.id, tokenHash: tokenHashes[0]!, expiresAt: 1 }, 1);
+        await store.createRefreshToken({ familyId: family, userId: a.id, tokenHash: tokenHashes[1]!, expiresAt: 1 }, 1);
+        await store.createRefreshToken({ familyId: otherFamily, userId: a.id, tokenHash: tokenHashes[2]!, expiresAt: 1 }, 1);
+        await store.revokeRefreshFamily(family, 500);
+        await store.revokeRefreshFamily(family, 600);
+        const revoked = await Promise.all(tokenHashes.map(async (hash) => (await store.findRefreshToken(hash))?.revokedAt));
+        assert.deepEqual(revoked, [500, 500, null]);
+      });
+    });
+
+    describe('lifecycle', () => {
+      it('answers ping', async () => {
+        await store.ping();
+      });
+
+      it('migrates an already migrated database to nothing', async () => {
+        assert.deepEqual(await store.migrate(), { applied: [] });
+      });
+
+      it('migrates a fresh database once, then to nothing', async () => {
+        const fresh = await factory!();
+        const other = await openStore(fresh.url, { migrate: false });
+        try {
+          assert.deepEqual(await other.migrate(), { applied: ['0001-initial'] });
+          assert.deepEqual(await other.migrate(), { applied: [] });
+        } finally {
+          await other.close();
+          await fresh.cleanup();
+        }
+      });
+    });
+  });
+}
+
+describeStoreConformance('SqlStore on SQLite in memory', async () => ({ url: 'sqlite::memory:', cleanup: async () => {} }));
+
+describeStoreConformance('SqlStore on a SQLite file (WAL)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'hubbub-store-'));
+  return { url: `sqlite:${join(dir, 'nested', 'hubbub.db')}`, cleanup: () => rm(dir, { recursive: true, force: true }) };
+});
+
+// Probe once at load time: `describe` must know whether to skip before any test runs.
+const probe = await createTestDatabase();
+await probe?.drop();
+describeStoreConformance(
+  'SqlStore on PostgreSQL',
+  probe &&
+    (async () => {
+      const database = await createTestDatabase();
+      if (!database) throw new Error('PostgreSQL went away during the test run');
+      return { url: database.url, cleanup: () => database.drop() };
+    }),
+);

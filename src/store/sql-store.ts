@@ -1,0 +1,142 @@
+/** The `Store` on SQL: SQLite or PostgreSQL through Kysely. */
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type {
+  AppendResult,
+  HistoryPage,
+  HistoryQuery,
+  MembershipRecord,
+  NewMessage,
+  RefreshTokenRecord,
+  RoomListing,
+  RoomRecord,
+  RoomVisibility,
+  Store,
+  UserRecord,
+} from '../core/store.js';
+import type { SqlDialectName } from './database-url.js';
+import type { Database } from './schema.js';
+import type { MigrationReport } from './run-migrations.js';
+import type { NewRefreshToken } from './token-queries.js';
+import { runMigrations } from './run-migrations.js';
+import * as users from './user-queries.js';
+import * as rooms from './room-queries.js';
+import * as memberships from './membership-queries.js';
+import { listRoomsForUser } from './room-listing.js';
+import { appendMessages } from './message-append.js';
+import { history } from './message-history.js';
+import * as tokens from './token-queries.js';
+
+/**
+ * The SQL implementation of `Store`. It owns its Kysely instance (and so the connection
+ * pool): `close()` ends it. Open one with `openStore`; the queries live in one module per
+ * concern, this class only binds them to the database.
+ */
+export class SqlStore implements Store {
+  /** Which SQL dialect the database speaks. */
+  readonly dialect: SqlDialectName;
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>, dialect: SqlDialectName) {
+    this.#db = db;
+    this.dialect = dialect;
+  }
+
+  /** Applies pending migrations; `applied` is empty when the schema was up to date. */
+  migrate(): Promise<MigrationReport> {
+    return runMigrations(this.#db, this.dialect);
+  }
+
+  createUser(username: string, passwordHash: string | null, now: number): Promise<UserRecord | undefined> {
+    return users.createUser(this.#db, username, passwordHash, now);
+  }
+
+  findUserByName(username: string): Promise<UserRecord | undefined> {
+    return users.findUserByName(this.#db, username);
+  }
+
+  findUserById(id: number): Promise<UserRecord | undefined> {
+    return users.findUserById(this.#db, id);
+  }
+
+  findRoom(key: string): Promise<RoomRecord | undefined> {
+    return rooms.findRoom(this.#db, key);
+  }
+
+  createRoom(key: string, visibility: RoomVisibility, now: number): Promise<RoomRecord | undefined> {
+    return rooms.createRoom(this.#db, key, visibility, now);
+  }
+
+  findOrCreateRoom(key: string, visibility: RoomVisibility, now: number): Promise<RoomRecord> {
+    return rooms.findOrCreateRoom(this.#db, key, visibility, now);
+  }
+
+  addMember(roomId: number, userId: number, now: number): Promise<boolean> {
+    return memberships.addMember(this.#db, roomId, userId, now);
+  }
+
+  removeMember(roomId: number, userId: number): Promise<boolean> {
+    return memberships.removeMember(this.#db, roomId, userId);
+  }
+
+  isMember(roomId: number, userId: number): Promise<boolean> {
+    return memberships.isMember(this.#db, roomId, userId);
+  }
+
+  listMemberships(userId: number): Promise<MembershipRecord[]> {
+    return memberships.listMemberships(this.#db, userId);
+  }
+
+  listRoomsForUser(userId: number): Promise<RoomListing[]> {
+    return listRoomsForUser(this.#db, userId);
+  }
+
+  listMembers(roomId: number): Promise<UserRecord[]> {
+    return memberships.listMembers(this.#db, roomId);
+  }
+
+  listCoMembers(userId: number, limit: number): Promise<{ id: number; username: string }[]> {
+    return memberships.listCoMembers(this.#db, userId, limit);
+  }
+
+  advanceReadSeq(roomId: number, userId: number, seq: number): Promise<number> {
+    return memberships.advanceReadSeq(this.#db, roomId, userId, seq);
+  }
+
+  countUnread(roomId: number, userId: number, afterSeq: number): Promise<number> {
+    return memberships.countUnread(this.#db, roomId, userId, afterSeq);
+  }
+
+  appendMessages(batch: readonly NewMessage[]): Promise<AppendResult[]> {
+    return appendMessages(this.#db, this.dialect, batch);
+  }
+
+  history(roomId: number, query: HistoryQuery): Promise<HistoryPage> {
+    return history(this.#db, roomId, query);
+  }
+
+  createRefreshToken(record: NewRefreshToken, now: number): Promise<void> {
+    return tokens.createRefreshToken(this.#db, record, now);
+  }
+
+  findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
+    return tokens.findRefreshToken(this.#db, tokenHash);
+  }
+
+  markRefreshTokenUsed(id: number, now: number): Promise<boolean> {
+    return tokens.markRefreshTokenUsed(this.#db, id, now);
+  }
+
+  revokeRefreshFamily(familyId: string, now: number): Promise<void> {
+    return tokens.revokeRefreshFamily(this.#db, familyId, now);
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.#db);
+  }
+
+  /** Closes the database (every pooled connection); the store is unusable afterwards. */
+  async close(): Promise<void> {
+    await this.#db.destroy();
+  }
+}

@@ -1,0 +1,93 @@
+/** Finding which (room, sender, clientMsgId) of a batch are already stored: one query per batch. */
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { StoredMessage } from '../core/store.js';
+import type { SqlDialectName } from './database-url.js';
+import type { Database } from './schema.js';
+import { MAX_PARAMETERS, chunks } from './chunks.js';
+import type { MessageRow } from './rows.js';
+import { MESSAGE_COLUMNS, toStoredMessage } from './rows.js';
+
+/** The identity of a message for idempotent retries. */
+export interface MessageIdentity {
+  readonly roomId: number;
+  readonly senderId: number;
+  readonly clientMsgId: string;
+}
+
+/**
+ * A string naming one identity, for maps. Unambiguous: the two numbers come first and hold
+ * no colon, so everything after the second colon is the clientMsgId.
+ */
+export function identityKey(message: MessageIdentity): string {
+  return `${message.roomId}:${message.senderId}:${message.clientMsgId}`;
+}
+
+/**
+ * The stored messages among `identities` (distinct), by `identityKey`. Each identity costs
+ * one probe of the unique index on (room_id, sender_id, client_msg_id), whatever the size
+ * of the table.
+ */
+export async function findStoredMessages(
+  db: Kysely<Database>,
+  dialect: SqlDialectName,
+  identities: readonly MessageIdentity[],
+): Promise<Map<string, StoredMessage>> {
+  const found = new Map<string, StoredMessage>();
+  if (identities.length === 0) return found;
+  const slices = dialect === 'postgres' ? [identities] : chunks(identities, MAX_PARAMETERS.sqlite / 3);
+  for (const slice of slices) {
+    const rows = dialect === 'postgres' ? await findOnPostgres(db, slice) : await findOnSqlite(db, slice);
+    for (const row of rows) {
+      const message = toStoredMessage(row);
+      found.set(identityKey(message), message);
+    }
+  }
+  return found;
+}
+
+/**
+ * PostgreSQL: the identities travel as three arrays (three parameters for any batch) and
+ * drive a LATERAL probe per identity. The LIMIT keeps the planner from flattening the probe
+ * into a hash join, which it picks on a young table whose statistics are stale, and which
+ * then scans every message of the table for every batch.
+ */
+function findOnPostgres(db: Kysely<Database>, identities: readonly MessageIdentity[]): Promise<MessageRow[]> {
+  const keys = sql<{ room_id: number; sender_id: number; client_msg_id: string }>`unnest(
+    cast(${identities.map((i) => i.roomId)} as integer[]),
+    cast(${identities.map((i) => i.senderId)} as integer[]),
+    cast(${identities.map((i) => i.clientMsgId)} as text[]))`.as<'k'>(sql`k(room_id, sender_id, client_msg_id)`);
+  return db
+    .selectFrom(keys)
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('messages')
+          .selectAll()
+          .whereRef('messages.room_id', '=', 'k.room_id')
+          .whereRef('messages.sender_id', '=', 'k.sender_id')
+          .whereRef('messages.client_msg_id', '=', 'k.client_msg_id')
+          .limit(1)
+          .as('m'),
+      (join) => join.onTrue(),
+    )
+    .innerJoin('rooms as r', 'r.id', 'm.room_id')
+    .innerJoin('users as u', 'u.id', 'm.sender_id')
+    .select(MESSAGE_COLUMNS)
+    .execute();
+}
+
+/**
+ * SQLite: no arrays, so a row-value IN over a VALUES list (SQLite wants a subquery on the
+ * right of a row-value IN); its planner probes the unique index once per row.
+ */
+function findOnSqlite(db: Kysely<Database>, identities: readonly MessageIdentity[]): Promise<MessageRow[]> {
+  const values = sql.join(identities.map((i) => sql`(${i.roomId}, ${i.senderId}, ${i.clientMsgId})`));
+  return db
+    .selectFrom('messages as m')
+    .innerJoin('rooms as r', 'r.id', 'm.room_id')
+    .innerJoin('users as u', 'u.id', 'm.sender_id')
+    .select(MESSAGE_COLUMNS)
+    .where(sql<boolean>`(m.room_id, m.sender_id, m.client_msg_id) in (values ${values})`)
+    .execute();
+}

@@ -1,0 +1,37 @@
+/** The `UserStore` queries. */
+import type { Kysely } from 'kysely';
+import type { UserRecord } from '../core/store.js';
+import type { Database } from './schema.js';
+import { toUserRecord } from './rows.js';
+
+/**
+ * Inserts a user; undefined when the name is taken in any letter case. ON CONFLICT makes the
+ * check and the insert one atomic statement, so two racing sign-ups cannot both win, and the
+ * loser gets no error (which on PostgreSQL would also poison an enclosing transaction).
+ */
+export async function createUser(
+  db: Kysely<Database>,
+  username: string,
+  passwordHash: string | null,
+  now: number,
+): Promise<UserRecord | undefined> {
+  const row = await db
+    .insertInto('users')
+    .values({ username, username_lower: username.toLowerCase(), password_hash: passwordHash, created_at: now })
+    .onConflict((oc) => oc.column('username_lower').doNothing())
+    .returning(['id', 'username', 'password_hash', 'created_at'])
+    .executeTakeFirst();
+  return row && toUserRecord(row);
+}
+
+/** The user with this name in any letter case. */
+export async function findUserByName(db: Kysely<Database>, username: string): Promise<UserRecord | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('username_lower', '=', username.toLowerCase()).executeTakeFirst();
+  return row && toUserRecord(row);
+}
+
+/** The user with this id. */
+export async function findUserById(db: Kysely<Database>, id: number): Promise<UserRecord | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toUserRecord(row);
+}
