@@ -67,7 +67,7 @@ describe('presence', () => {
     await first.closed;
     const second = await t.connect(token); // a page reload
     await sleep(700);
-    assert.deepEqual(events, []);
+    assert.equal(events.length, 0);
     second.close();
     await eventually(() => events.length === 1, 'offline after the last tab');
     await t.connect(token);

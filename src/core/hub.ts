@@ -42,6 +42,8 @@ export interface HubOptions {
   readonly maxInFlight: number;
   /** Most messages per group-commit transaction. */
   readonly maxCommitBatch: number;
+  /** Most co-members whose presence `welcome.online` reports. */
+  readonly welcomePresenceLimit: number;
 }
 
 export const defaultHubOptions: HubOptions = {
@@ -54,6 +56,7 @@ export const defaultHubOptions: HubOptions = {
   replayPageSize: 500,
   maxInFlight: 256,
   maxCommitBatch: 2000,
+  welcomePresenceLimit: 1000,
 };
 
 export interface HubDeps {

@@ -42,7 +42,7 @@ export async function handleHello(hub: Hub, session: Session, command: HelloComm
   const user = await hub.attachSession(session, account.id, account.username);
   await hub.presence.connect(account.id, session.id);
   // Read after the session follows its rooms: anything newer than this reaches it live.
-  const listings = await hub.store.listRoomsForUser(account.id);
+  const [listings, online] = await Promise.all([hub.store.listRoomsForUser(account.id), onlineCoMembers(hub, account.id)]);
   if (session.isClosed) return;
 
   const rooms: RoomState[] = [];
@@ -76,7 +76,7 @@ export async function handleHello(hub: Hub, session: Session, command: HelloComm
       sessionId: session.id,
       rooms,
       resumed,
-      online: [],
+      online,
     }),
   );
   hub.logger.info({ sessionId: session.id, user: account.username, remote: session.remoteAddress }, 'session opened');
@@ -121,6 +121,17 @@ async function waitWritable(hub: Hub, session: Session): Promise<void> {
   while (!session.isClosed && session.backlogBytes > threshold) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/**
+ * Users who share a room with the user and are online now. Bounded: in very large rooms the
+ * members list (`GET /api/rooms/:room/members`) is the place to look.
+ */
+async function onlineCoMembers(hub: Hub, userId: number): Promise<string[]> {
+  const others = await hub.store.listCoMembers(userId, hub.options.welcomePresenceLimit);
+  if (others.length === 0) return [];
+  const online = await hub.presence.online(others.map((u) => u.id));
+  return others.filter((u) => online.has(u.id)).map((u) => u.username);
 }
 
 function refuse(hub: Hub, session: Session, id: string | undefined, message: string): void {
