@@ -67,6 +67,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     {
       sendBufferBytes: config.sendBufferBytes,
       batchWindowMs: config.batchWindowMs,
+      helloTimeoutMs: config.helloTimeoutMs,
       maxConnectionsPerUser: config.maxConnectionsPerUser,
       maxTextLength: config.maxTextLength,
     },

@@ -41,6 +41,8 @@ export interface Config {
   /** Outbound bytes queued per connection before it is closed with 4009. */
   readonly sendBufferBytes: number;
   readonly heartbeatIntervalMs: number;
+  /** Time a new WebSocket has to send `hello`. */
+  readonly helloTimeoutMs: number;
   /** Coalescing window for outbound frames; 0 flushes on the next tick. */
   readonly batchWindowMs: number;
   readonly shutdownTimeoutMs: number;

@@ -152,13 +152,19 @@ export const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingVal
     env: 'SEND_BUFFER_BYTES',
     default: String(MiB),
     documentedDefault: '`1048576` (1 MiB)',
-    description: 'outbound bytes queued per connection before it is closed with 4009',
+    description: 'unsent bytes a connection may hold before it is closed as too slow (4009)',
     schema: integer(1024, 1024 * MiB),
   },
   heartbeatIntervalMs: {
     env: 'HEARTBEAT_INTERVAL_MS',
     default: '25000',
     description: 'WebSocket ping interval (ms)',
+    schema: integer(100, 600_000),
+  },
+  helloTimeoutMs: {
+    env: 'HELLO_TIMEOUT_MS',
+    default: '10000',
+    description: 'time a new WebSocket has to send `hello` before it is closed with 4001 (ms)',
     schema: integer(100, 600_000),
   },
   batchWindowMs: {

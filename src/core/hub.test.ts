@@ -134,6 +134,20 @@ describe('hub (memory engines)', () => {
     assert.equal(slow.session.state, 'closed');
   });
 
+  it('does not take a big burst for a slow reader: a client that reads keeps its connection', async () => {
+    const a = await connect('bursty');
+    const b = await connect('keeper');
+    for (const s of [a, b]) command(s.session, { type: 'join', id: 'j', room: 'burst' });
+    await until(() => a.connection.events().some((e) => e.type === 'ack') && b.connection.events().some((e) => e.type === 'ack'));
+    // 200 × 1,000 characters in one group commit: three times the 64 KiB limit in one turn.
+    const text = 'x'.repeat(1000);
+    for (let i = 0; i < 200; i++) command(a.session, { type: 'send', id: `s${i}`, room: 'burst', text, clientMsgId: `burst${i}` });
+    await until(() => b.connection.events().filter((e) => e.type === 'message').length === 200);
+    assert.equal(a.connection.closedWith, undefined);
+    assert.equal(b.connection.closedWith, undefined);
+    assert.ok(b.connection.frames.length > 1, 'the burst went out in several writes');
+  });
+
   it('hands every recipient the same frame text for a broadcast', async () => {
     const members = await Promise.all(['m1x', 'm2x', 'm3x'].map((name) => connect(name)));
     for (const m of members) command(m.session, { type: 'join', id: 'j', room: 'same' });

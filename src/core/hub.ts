@@ -163,6 +163,12 @@ export class Hub implements BrokerHandler, PresenceHandler {
     if (!this.#sessions.delete(session)) return;
     session.markClosed(reason);
     this.observer.sessionClosed(session.closeReason ?? reason);
+    if (session.presenceUserId !== undefined) {
+      const userId = session.presenceUserId;
+      this.presence.disconnect(userId, session.id).catch((error: unknown) => {
+        this.logger.warn({ err: error, userId }, 'presence disconnect failed');
+      });
+    }
     const user = session.user;
     if (user === undefined) return;
     if (session.typing !== undefined) {
@@ -170,16 +176,14 @@ export class Hub implements BrokerHandler, PresenceHandler {
     }
     user.sessions.delete(session);
     if (user.sessions.size === 0) this.#forgetUser(user);
-    this.presence.disconnect(user.id, session.id).catch((error: unknown) => {
-      this.logger.warn({ err: error, userId: user.id }, 'presence disconnect failed');
-    });
   }
 
   /**
    * Adds an authenticated session to its user, loading the user's rooms when it is the user's
    * first session here. The session holds every room's live messages until it is caught up.
+   * Undefined when the session closed while the rooms were loading.
    */
-  async attachSession(session: Session, userId: number, username: string): Promise<LocalUser> {
+  async attachSession(session: Session, userId: number, username: string): Promise<LocalUser | undefined> {
     let user = this.#users.get(userId);
     if (user === undefined) {
       const created = new LocalUser(userId, username);
@@ -198,6 +202,12 @@ export class Hub implements BrokerHandler, PresenceHandler {
     }
     // A second tab connecting while the first is loading waits for the same load.
     await user.loaded;
+    if (session.isClosed) {
+      if (user.sessions.size === 0 && this.#users.get(userId) === user) this.#forgetUser(user);
+      return undefined;
+    }
+    // Forgotten while we waited (its only other session closed): start over with a fresh one.
+    if (this.#users.get(userId) !== user) return this.attachSession(session, userId, username);
     session.syncing = new Map();
     for (const room of user.rooms.keys()) session.syncing.set(room, new RoomSync());
     session.user = user;

@@ -37,6 +37,8 @@ export class Session {
   pending: ClientCommand[] = [];
   /** Invalid frames received (a flood of them closes the connection). */
   badFrames = 0;
+  /** The user whose presence this session holds (set before `presence.connect`). */
+  presenceUserId: number | undefined;
   /** A token given in the connection URL, used when `hello` carries none. */
   queryToken: string | undefined;
   /** Why the session closed, once it has. */
@@ -74,27 +76,29 @@ export class Session {
     return this.state === 'closed';
   }
 
-  /** Queues a frame; a client that lets too much pile up is disconnected (4009). */
+  /**
+   * Queues a frame for the next flush. A large burst (half the buffer limit) is written at
+   * once instead of held: what decides that a client is too slow is what its socket has not
+   * taken (see `flush`), not how much one turn of the event loop produced.
+   */
   send(frame: string): void {
     if (this.state === 'closed') return;
-    this.#queuedBytes += frame.length;
-    if (this.#queuedBytes + this.connection.bufferedAmount > this.#limits.sendBufferBytes) {
-      this.#onTooSlow(this);
-      return;
-    }
     this.#queue.push(frame);
-    if (!this.#scheduled) {
+    // UTF-16 length: a cheap estimate of bytes, good enough for a threshold.
+    this.#queuedBytes += frame.length;
+    if (this.#queuedBytes >= this.#limits.sendBufferBytes / 2) this.flush();
+    else if (!this.#scheduled) {
       this.#scheduled = true;
       this.#scheduler.schedule(this);
     }
   }
 
   /**
-   * Queues an ephemeral frame (typing, presence) only if the connection keeps up: such events
-   * are worthless late, so a backed-up client skips them instead of getting further behind.
+   * Queues an ephemeral frame (typing) only if the connection keeps up: such events are
+   * worthless late, so a backed-up client skips them instead of getting further behind.
    */
   sendVolatile(frame: string): void {
-    if (this.#queuedBytes + this.connection.bufferedAmount > this.#limits.sendBufferBytes / 2) return;
+    if (this.backlogBytes > this.#limits.sendBufferBytes / 2) return;
     this.send(frame);
   }
 
@@ -103,9 +107,20 @@ export class Session {
     return this.#queuedBytes + this.connection.bufferedAmount;
   }
 
+  /**
+   * Writes the queue as one frame. A client whose socket still holds more than the limit from
+   * earlier writes is not reading: it is disconnected (4009) rather than buffered without end.
+   */
   flush(): void {
     this.#scheduled = false;
     if (this.#queue.length === 0 || this.state === 'closed') return;
+    if (this.connection.bufferedAmount > this.#limits.sendBufferBytes) {
+      // Nothing more for this client: what it has not read is dropped with the connection.
+      this.#queue = [];
+      this.#queuedBytes = 0;
+      this.#onTooSlow(this);
+      return;
+    }
     const frames = this.#queue;
     this.#queue = [];
     this.#queuedBytes = 0;

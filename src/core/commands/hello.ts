@@ -31,16 +31,19 @@ export async function handleHello(hub: Hub, session: Session, command: HelloComm
   if (session.isClosed) return;
   const { user: account } = verified;
 
-  if ((await hub.presence.connectionCount(account.id)) >= hub.options.maxConnectionsPerUser) {
+  // Take the slot first, then count: simultaneous hellos cannot all slip under the limit.
+  // From here on, closing the session (for whatever reason) gives the slot back.
+  session.presenceUserId = account.id;
+  await hub.presence.connect(account.id, session.id);
+  if ((await hub.presence.connectionCount(account.id)) > hub.options.maxConnectionsPerUser) {
     hub.observer.rateLimited('connections');
     session.send(errorFrame('rate_limited', `at most ${hub.options.maxConnectionsPerUser} connections per user`, command.id));
     session.close(CLOSE_CODES.policy, 'too many connections');
     hub.closed(session, 'too many connections');
     return;
   }
-
   const user = await hub.attachSession(session, account.id, account.username);
-  await hub.presence.connect(account.id, session.id);
+  if (user === undefined) return; // closed meanwhile
   // Read after the session follows its rooms: anything newer than this reaches it live.
   const [listings, online] = await Promise.all([hub.store.listRoomsForUser(account.id), onlineCoMembers(hub, account.id)]);
   if (session.isClosed) return;
