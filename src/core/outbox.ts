@@ -19,6 +19,9 @@ export class FlushScheduler {
   #dirty: Flushable[] = [];
   #scheduled = false;
   readonly #run = (): void => this.flushAll();
+  /** The frames last encoded, and their encoding: see `encode`. */
+  #lastFrames: readonly string[] | undefined;
+  #lastPayload: Uint8Array | undefined;
 
   constructor(windowMs: number) {
     this.#windowMs = windowMs;
@@ -38,7 +41,29 @@ export class FlushScheduler {
     const dirty = this.#dirty;
     this.#dirty = [];
     for (const target of dirty) target.flush();
+    this.#lastFrames = undefined;
+    this.#lastPayload = undefined;
   }
+
+  /**
+   * The UTF-8 payload of one coalesced write. Members of the same room are usually owed the
+   * very same events in the same order, so the previous session's payload is reused when the
+   * queue holds the same frames (a reference comparison per frame): a room's broadcast is
+   * joined and encoded once per flush, not once per recipient.
+   */
+  encode(frames: readonly string[]): Uint8Array {
+    const last = this.#lastFrames;
+    if (last !== undefined && last.length === frames.length && sameFrames(last, frames)) return this.#lastPayload!;
+    const payload = Buffer.from(coalesce(frames), 'utf8');
+    this.#lastFrames = frames;
+    this.#lastPayload = payload;
+    return payload;
+  }
+}
+
+function sameFrames(a: readonly string[], b: readonly string[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

@@ -6,7 +6,6 @@
 import type { ClientCommand } from '../protocol/commands.js';
 import type { Connection } from './transport.js';
 import type { FlushScheduler } from './outbox.js';
-import { coalesce } from './outbox.js';
 import type { LocalUser } from './local-user.js';
 import type { RoomSync } from './room-sync.js';
 
@@ -124,7 +123,7 @@ export class Session {
     const frames = this.#queue;
     this.#queue = [];
     this.#queuedBytes = 0;
-    this.connection.send(coalesce(frames));
+    this.connection.send(this.#scheduler.encode(frames));
   }
 
   /** Writes what is queued now, then closes. */

@@ -3,8 +3,11 @@
  * never sees `ws`.
  */
 export interface Connection {
-  /** Writes one text frame. Never throws; a dead connection ignores it. */
-  send(frame: string): void;
+  /**
+   * Writes one text frame, given as a string or as its UTF-8 bytes (the hub encodes a shared
+   * payload once for many connections). Never throws; a dead connection ignores it.
+   */
+  send(frame: string | Uint8Array): void;
   /** Bytes accepted by `send` that the peer has not taken yet (the kernel buffer excluded). */
   readonly bufferedAmount: number;
   /** Closes with a close code and a short reason; idempotent. */

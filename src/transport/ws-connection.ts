@@ -2,6 +2,9 @@
 import type { WebSocket } from 'ws';
 import type { Connection } from '../core/transport.js';
 
+/** Bytes are sent as a text frame: they are UTF-8 JSON. One options object for every send. */
+const TEXT_FRAME = { binary: false } as const;
+
 /** How long a closing peer gets to answer the close frame before the socket is cut. */
 const CLOSE_GRACE_MS = 2000;
 
@@ -14,8 +17,8 @@ export class WsConnection implements Connection {
     this.socket = socket;
   }
 
-  send(frame: string): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(frame);
+  send(frame: string | Uint8Array): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(frame, TEXT_FRAME);
   }
 
   get bufferedAmount(): number {
