@@ -19,7 +19,7 @@ import { FlushScheduler } from './outbox.js';
 import type { Presence, PresenceHandler } from './presence.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { RoomService } from './room-service.js';
-import { RoomSync } from './room-sync.js';
+import { RoomSync, passesFloor } from './room-sync.js';
 import { Session } from './session.js';
 import type { Store, StoredMessage } from './store.js';
 import type { TokenVerifier } from './token-verifier.js';
@@ -232,6 +232,7 @@ export class Hub implements BrokerHandler, PresenceHandler {
     if (!user.rooms.delete(room)) return;
     for (const session of user.sessions) {
       session.syncing?.delete(room);
+      session.floors?.delete(room);
       if (session.typing?.delete(room)) this.relayTyping(user, room, false);
     }
     user.typingRelayedAt?.delete(room);
@@ -354,12 +355,16 @@ export class Hub implements BrokerHandler, PresenceHandler {
           if (event.seq > 0 && session.state === 'authenticating') this.#hold(session, event);
           continue;
         }
-        if (event.seq > 0 && session.syncing !== undefined) {
-          const sync = session.syncing.get(event.room);
-          if (sync !== undefined) {
-            sync.hold(event.seq, event.frame);
-            continue;
+        if (event.seq > 0) {
+          if (session.syncing !== undefined) {
+            const sync = session.syncing.get(event.room);
+            if (sync !== undefined) {
+              sync.hold(event.seq, event.frame);
+              continue;
+            }
           }
+          // Already sent by a catch-up that read it from the store before it was published.
+          if (session.floors !== undefined && !passesFloor(session.floors, event.room, event.seq)) continue;
         }
         if (event.volatile === true) session.sendVolatile(event.frame);
         else session.send(event.frame);

@@ -4,52 +4,69 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { CatchUpDeps } from './room-sync.js';
-import { RoomSync, catchUp, releaseHeld } from './room-sync.js';
+import { RoomSync, catchUp, passesFloor, releaseHeld } from './room-sync.js';
 
 interface Scenario {
-  /** Messages committed before the session subscribed. */
+  /** Messages committed (and published) before the session subscribed. */
   readonly initial: number;
   /** Where the client says it is (the hello handler never replays from beyond the end). */
   readonly from: number;
   readonly pageSize: number;
   readonly maxHeld: number;
-  /** Messages committed and published during each store read, in turn (unused ones never happen). */
+  /** Messages committed during each store read, in turn (unused ones never happen). */
   readonly bursts: readonly number[];
-  /** Messages published after the session went live. */
+  /**
+   * How many committed-but-unpublished messages get published during each read: publication
+   * lags the commit, as with an asynchronous store.
+   */
+  readonly publications: readonly number[];
+  /** Messages committed and published after the session went live. */
   readonly after: number;
 }
 
-/** Runs catch-up against a simulated log: commits during reads, publication to the sync or live. */
+/**
+ * Runs catch-up against a simulated log where commits and publications are separate events,
+ * then live delivery through the floor, as the hub does.
+ */
 async function run(s: Scenario): Promise<{ received: number[]; last: number }> {
   let committed = s.initial;
+  let published = s.initial;
   const received: number[] = [];
   const sync = new RoomSync(s.maxHeld);
+  const floors = new Map<string, number>();
   let live = false;
-  let burstIndex = 0;
-  const publish = (seq: number): void => {
-    if (live) received.push(seq);
-    else sync.hold(seq, String(seq));
+  let read = 0;
+  const publishUpTo = (target: number): void => {
+    while (published < target) {
+      const seq = ++published;
+      if (!live) sync.hold(seq, String(seq));
+      else if (passesFloor(floors, 'room', seq)) received.push(seq);
+    }
   };
   const deps: CatchUpDeps = {
     pageSize: s.pageSize,
     history: async (_roomId, after, limit) => {
-      // The read sees what is committed when it starts; more commits land while it runs.
+      // The read sees what is committed when it starts, published or not.
       const upTo = Math.min(committed, after + limit);
       const frames: string[] = [];
       for (let seq = after + 1; seq <= upTo; seq++) frames.push(String(seq));
       const hasMore = committed > upTo;
       await Promise.resolve();
-      const burst = s.bursts[burstIndex++] ?? 0;
-      for (let i = 0; i < burst; i++) publish(++committed);
+      committed += s.bursts[read] ?? 0;
+      publishUpTo(Math.min(committed, published + (s.publications[read] ?? 0)));
+      read++;
       return { frames, lastSeq: upTo > after ? upTo : after, hasMore };
     },
     writable: () => Promise.resolve(),
     isClosed: () => false,
     send: (frame) => received.push(Number(frame)),
   };
-  await catchUp(sync, s.from, 1, deps);
+  const { floor } = await catchUp(sync, s.from, 1, deps);
+  if (floor > 0) floors.set('room', floor);
   live = true;
-  for (let i = 0; i < s.after; i++) publish(++committed);
+  publishUpTo(committed); // publications still on their way arrive now
+  committed += s.after;
+  publishUpTo(committed);
   return { received, last: committed };
 }
 
@@ -59,6 +76,7 @@ const scenario = fc.record({
   pageSize: fc.integer({ min: 1, max: 50 }),
   maxHeld: fc.integer({ min: 1, max: 40 }),
   bursts: fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 30 }),
+  publications: fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 30 }),
   after: fc.integer({ min: 0, max: 20 }),
 });
 
@@ -81,9 +99,15 @@ describe('catch-up merge of stored and live messages', () => {
     const sync = new RoomSync();
     for (const seq of [3, 4, 4, 5, 7]) sync.hold(seq, String(seq));
     const out: string[] = [];
-    releaseHeld(sync, 4, (f) => out.push(f));
+    assert.equal(releaseHeld(sync, 4, (f) => out.push(f)), 7);
     assert.deepEqual(out, ['5', '7']);
     assert.equal(sync.held.length, 0);
+  });
+
+  it('drops live messages at or below the floor, and lifts it at the first above', () => {
+    const floors = new Map([['r', 5]]);
+    assert.deepEqual([4, 5, 6, 7].map((seq) => passesFloor(floors, 'r', seq)), [false, false, true, true]);
+    assert.equal(floors.size, 0);
   });
 
   it('marks the hold overflowed instead of growing past its bound', () => {

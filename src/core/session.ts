@@ -28,6 +28,11 @@ export class Session {
   helloTimer: NodeJS.Timeout | undefined;
   /** Rooms still being caught up from the store (resume); absent once the session is live. */
   syncing: Map<string, RoomSync> | undefined;
+  /**
+   * Per room, the last seq a catch-up sent: live messages at or below it were already sent
+   * (see `passesFloor`). Entries go as soon as live delivery passes them.
+   */
+  floors: Map<string, number> | undefined;
   /** Rooms where this connection's user is marked typing (to clear them when it goes). */
   typing: Set<string> | undefined;
   /** Commands received and not answered yet. */

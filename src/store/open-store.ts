@@ -2,7 +2,7 @@
 import type { Logger } from '../core/logger.js';
 import { parseDatabaseUrl } from './database-url.js';
 import { createPostgresDatabase } from './postgres-dialect.js';
-import { createSqliteDatabase } from './sqlite-dialect.js';
+import { createSqliteDatabase, isFileless } from './sqlite-dialect.js';
 import { SqlStore } from './sql-store.js';
 
 /** Options of `openStore`. */
@@ -24,7 +24,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   const target = parseDatabaseUrl(databaseUrl);
   const store =
     target.dialect === 'sqlite'
-      ? new SqlStore(createSqliteDatabase(target.filename), 'sqlite')
+      ? new SqlStore(createSqliteDatabase(target.filename), 'sqlite', { sqliteFile: isFileless(target.filename) ? undefined : target.filename })
       : new SqlStore(
           createPostgresDatabase(target.connectionString, {
             poolSize: options.poolSize,

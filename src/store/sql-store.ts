@@ -24,6 +24,7 @@ import * as rooms from './room-queries.js';
 import * as memberships from './membership-queries.js';
 import { listRoomsForUser } from './room-listing.js';
 import { appendMessages } from './message-append.js';
+import { SqliteAppender } from './sqlite-appender.js';
 import { history } from './message-history.js';
 import * as tokens from './token-queries.js';
 
@@ -36,10 +37,14 @@ export class SqlStore implements Store {
   /** Which SQL dialect the database speaks. */
   readonly dialect: SqlDialectName;
   readonly #db: Kysely<Database>;
+  /** A file-based SQLite database's path: appends then go through the writer thread. */
+  readonly #sqliteFile: string | undefined;
+  #appender: SqliteAppender | undefined;
 
-  constructor(db: Kysely<Database>, dialect: SqlDialectName) {
+  constructor(db: Kysely<Database>, dialect: SqlDialectName, options: { sqliteFile?: string | undefined } = {}) {
     this.#db = db;
     this.dialect = dialect;
+    this.#sqliteFile = options.sqliteFile;
   }
 
   /** Applies pending migrations; `applied` is empty when the schema was up to date. */
@@ -108,7 +113,10 @@ export class SqlStore implements Store {
   }
 
   appendMessages(batch: readonly NewMessage[]): Promise<AppendResult[]> {
-    return appendMessages(this.#db, this.dialect, batch);
+    if (this.#sqliteFile === undefined) return appendMessages(this.#db, this.dialect, batch);
+    // Started on first use, after migrations: the writer prepares its statements at once.
+    this.#appender ??= new SqliteAppender(this.#sqliteFile);
+    return batch.length === 0 ? Promise.resolve([]) : this.#appender.append(batch);
   }
 
   history(roomId: number, query: HistoryQuery): Promise<HistoryPage> {
@@ -137,6 +145,7 @@ export class SqlStore implements Store {
 
   /** Closes the database (every pooled connection); the store is unusable afterwards. */
   async close(): Promise<void> {
+    await this.#appender?.close();
     await this.#db.destroy();
   }
 }

@@ -90,7 +90,7 @@ export async function handleHello(hub: Hub, session: Session, command: HelloComm
   const send = (frame: string): void => session.send(frame);
   for (const [room, sync] of syncing) {
     if (replayed.has(room)) continue;
-    releaseHeld(sync, lastSeqOf.get(room)?.lastSeq ?? 0, send);
+    setFloor(session, room, releaseHeld(sync, lastSeqOf.get(room)?.lastSeq ?? 0, send));
     syncing.delete(room);
   }
   runPending(hub, session);
@@ -112,10 +112,15 @@ async function replayRooms(hub: Hub, session: Session, replays: readonly { room:
   for (const replay of replays) {
     const sync = session.syncing?.get(replay.room);
     if (sync === undefined) continue; // left the room meanwhile
-    await catchUp(sync, replay.from, replay.roomId, deps);
+    const { floor } = await catchUp(sync, replay.from, replay.roomId, deps);
+    setFloor(session, replay.room, floor);
     session.syncing?.delete(replay.room);
   }
   if (session.syncing?.size === 0) session.syncing = undefined;
+}
+
+function setFloor(session: Session, room: string, floor: number): void {
+  if (floor > 0) (session.floors ??= new Map()).set(room, floor);
 }
 
 /** Waits until the session's backlog is below a quarter of its limit (the client reads). */
