@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under src/ and test/ with Node's test runner (TypeScript through tsx),
+// Runs every *.test.ts under src/, test/ and bench/ with Node's test runner (TypeScript through tsx),
 // streams the spec output, and ends with one plain line: "tests: N passed, N failed[, N skipped]".
 // Arguments, when given, are file or directory filters (substrings of the test file paths).
 import { spawn } from 'node:child_process';
@@ -25,7 +25,7 @@ function collect(dir, out) {
   return out;
 }
 
-const files = [...collect(join(root, 'src'), []), ...collect(join(root, 'test'), [])]
+const files = [...collect(join(root, 'src'), []), ...collect(join(root, 'test'), []), ...collect(join(root, 'bench'), [])]
   .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
   .sort();
 if (files.length === 0) {

@@ -1,0 +1,12 @@
+/** Every target the load tool can run, by name. */
+import type { Target, TargetName } from '../types.js';
+import { hubbubTarget } from './hubbub.js';
+import { socketioTarget } from './socketio.js';
+import { wsHubTarget } from './ws-hub.js';
+
+/** The targets by their `TargetName`: hubbub and its two comparison floors. */
+export const targets: Readonly<Record<TargetName, Target>> = {
+  hubbub: hubbubTarget,
+  socketio: socketioTarget,
+  ws: wsHubTarget,
+};
