@@ -141,6 +141,10 @@ function metricsObserver(metrics: Metrics): HubObserver {
     },
     slowDisconnect: () => metrics.slowDisconnectsTotal.inc(),
     rateLimited: (scope) => metrics.rateLimitedTotal.inc({ scope }),
+    gapRepair: (recovered) => {
+      if (recovered < 0) metrics.gapRepairFailuresTotal.inc();
+      else if (recovered > 0) metrics.gapRecoveredTotal.inc(recovered);
+    },
   };
 }
 

@@ -19,6 +19,7 @@ import { FlushScheduler } from './outbox.js';
 import type { Presence, PresenceHandler } from './presence.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { RoomService } from './room-service.js';
+import { RoomChannel, type RoomChannelDeps } from './room-channel.js';
 import { RoomSync, passesFloor } from './room-sync.js';
 import { Session } from './session.js';
 import type { Store, StoredMessage } from './store.js';
@@ -69,14 +70,6 @@ export interface HubDeps {
   readonly logger: Logger;
   readonly observer?: HubObserver | undefined;
   readonly clock?: (() => number) | undefined;
-}
-
-/** The local subscribers of one room and the last message `seq` routed to them. */
-interface RoomChannel {
-  readonly members: Set<LocalUser>;
-  lastSeq: number;
-  /** Resolves when the broker subscription for the room is in place. */
-  readonly subscribed: Promise<void>;
 }
 
 export class Hub implements BrokerHandler, PresenceHandler {
@@ -193,7 +186,7 @@ export class Hub implements BrokerHandler, PresenceHandler {
         // The user topic first: a join elsewhere from now on reaches this node.
         await this.broker.subscribe(userTopic(userId));
         const memberships = await this.store.listMemberships(userId);
-        await Promise.all(memberships.map((m) => this.followRoom(created, m.room.key, m.room.id)));
+        await Promise.all(memberships.map((m) => this.followRoom(created, m.room.key, m.room.id, m.room.lastSeq)));
       })();
       created.loaded.catch(() => {
         // A failed load must not stick: the next session of this user tries again.
@@ -215,12 +208,15 @@ export class Hub implements BrokerHandler, PresenceHandler {
     return user;
   }
 
-  /** Makes every session of a local user receive a room's events. */
-  followRoom(user: LocalUser, room: string, roomId: number): Promise<void> {
+  /**
+   * Makes every session of a local user receive a room's events. `lastSeq`, when known, is the
+   * room's last seq as read before subscribing: the baseline for noticing lost messages.
+   */
+  followRoom(user: LocalUser, room: string, roomId: number, lastSeq?: number): Promise<void> {
     user.rooms.set(room, roomId);
     let channel = this.#channels.get(room);
     if (channel === undefined) {
-      channel = { members: new Set(), lastSeq: 0, subscribed: this.broker.subscribe(roomTopic(room)) };
+      channel = new RoomChannel(room, roomId, lastSeq, this.broker.subscribe(roomTopic(room)), this.#channelDeps);
       this.#channels.set(room, channel);
     }
     channel.members.add(user);
@@ -301,7 +297,8 @@ export class Hub implements BrokerHandler, PresenceHandler {
   }
 
   onReconnect(): void {
-    this.logger.warn({}, 'broker reconnected; live events published meanwhile may have been missed');
+    this.logger.warn({ rooms: this.#channels.size }, 'broker reconnected: reading what was missed meanwhile from the store');
+    for (const channel of this.#channels.values()) channel.resync();
   }
 
   // ---- PresenceHandler ----
@@ -340,12 +337,24 @@ export class Hub implements BrokerHandler, PresenceHandler {
   }
 
   #deliverRoomEvent(event: RoomBroadcast): void {
-    const channel = this.#channels.get(event.room);
-    if (channel === undefined) return;
-    if (event.seq > 0) {
-      if (event.seq <= channel.lastSeq) return; // seen already (a broker redelivery)
-      channel.lastSeq = event.seq;
-    }
+    this.#channels.get(event.room)?.accept(event);
+  }
+
+  readonly #channelDeps: RoomChannelDeps = {
+    readAfter: async (roomId, afterSeq, limit) => {
+      const page = await this.store.history(roomId, { after: afterSeq, limit });
+      return page.messages.map((message) => ({ seq: message.seq, frame: messageFrame(message) }));
+    },
+    deliver: (channel, event) => this.#deliverToSessions(channel, event),
+    onRepair: (channel, outcome) => {
+      if ('error' in outcome) this.logger.error({ err: outcome.error, room: channel.key }, 'could not read missed messages from the store');
+      else if (outcome.recovered > 0) this.logger.info({ room: channel.key, recovered: outcome.recovered }, 'recovered messages the broker lost');
+      this.observer.gapRepair('error' in outcome ? -1 : outcome.recovered);
+    },
+  };
+
+  /** Hands an in-order room event to the channel's local sessions. */
+  #deliverToSessions(channel: RoomChannel, event: RoomBroadcast): void {
     let delivered = 0;
     for (const user of channel.members) {
       if (user.id === event.exceptUserId) continue;

@@ -12,6 +12,8 @@ export interface HubObserver {
   commitBatch(size: number, durationMs: number): void;
   slowDisconnect(): void;
   rateLimited(scope: string): void;
+  /** A room's missed messages were read from the store: how many (-1: the read failed). */
+  gapRepair(recovered: number): void;
 }
 
 export const noopObserver: HubObserver = {
@@ -23,4 +25,5 @@ export const noopObserver: HubObserver = {
   commitBatch() {},
   slowDisconnect() {},
   rateLimited() {},
+  gapRepair() {},
 };

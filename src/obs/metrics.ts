@@ -31,6 +31,9 @@ export interface Metrics {
   readonly slowDisconnectsTotal: Counter;
   /** Requests or commands refused by a rate limit, by `scope` (`auth`, `message`, …). */
   readonly rateLimitedTotal: Counter<'scope'>;
+  /** Messages the broker lost that were read back from the store, and failed repairs. */
+  readonly gapRecoveredTotal: Counter;
+  readonly gapRepairFailuresTotal: Counter;
 }
 
 /** A fresh registry with the default process metrics and every hubbub metric registered. */
@@ -89,6 +92,16 @@ export function createMetrics(): Metrics {
       name: 'hubbub_rate_limited_total',
       help: 'Requests or commands refused by a rate limit, by scope',
       labelNames: ['scope'] as const,
+      registers,
+    }),
+    gapRecoveredTotal: new Counter({
+      name: 'hubbub_gap_recovered_messages_total',
+      help: 'Messages lost by the broker and read back from the store before delivery',
+      registers,
+    }),
+    gapRepairFailuresTotal: new Counter({
+      name: 'hubbub_gap_repair_failures_total',
+      help: 'Gap repairs that could not read the store',
       registers,
     }),
   };
