@@ -13,10 +13,8 @@ import { Hub } from './core/hub.js';
 import type { Logger } from './core/logger.js';
 import type { HubObserver } from './core/observer.js';
 import type { TokenVerifier } from './core/token-verifier.js';
-import { MemoryBroker } from './engines/memory/memory-broker.js';
-import { MemoryPresence } from './engines/memory/memory-presence.js';
+import { createEngines } from './engines.js';
 import { createHttpApp } from './http/app.js';
-import { createMemoryRateLimiter } from './http/memory-rate-limiter.js';
 import { roomRoutes } from './http/routes/rooms.js';
 import { createLogger, type PinoLogger } from './obs/logger.js';
 import { createMetrics, type Metrics } from './obs/metrics.js';
@@ -53,14 +51,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const accounts = new AccountService({ store, accessTokens, refreshTokens, config, logger });
   const tokens: TokenVerifier = { verify: (token) => accounts.authenticateToken(token) };
 
+  const engines = await createEngines(config, logger as Logger, metrics.registry);
   const hub = new Hub(
     {
       store,
-      broker: new MemoryBroker(),
-      presence: new MemoryPresence({ graceMs: config.presenceGraceMs }),
+      broker: engines.broker,
+      presence: engines.presence,
       tokens,
-      // "N per second, burst twice that": a budget of 2N over a two-second window.
-      messageLimiter: createMemoryRateLimiter({ points: config.messageRateLimit * 2, durationSeconds: 2 }),
+      messageLimiter: engines.messageLimiter,
       logger: logger as Logger,
       observer: metricsObserver(metrics),
     },
@@ -79,13 +77,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     metrics,
     accounts,
+    authLimiter: engines.authLimiter,
     readiness: async () => {
+      const checks: Record<string, string> = { database: 'ok', ...(await engines.readiness()) };
       try {
         await store.ping();
-        return { ready: true, checks: { database: 'ok' } };
       } catch (error) {
-        return { ready: false, checks: { database: error instanceof Error ? error.message : 'unreachable' } };
+        checks.database = error instanceof Error ? error.message : 'unreachable';
       }
+      return { ready: Object.values(checks).every((value) => value === 'ok'), checks };
     },
     routes: [roomRoutes({ rooms: hub.rooms, presence: hub.presence })],
   });
@@ -100,7 +100,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
-  logger.info({ url, database: store.dialect }, 'hubbub is listening');
+  logger.info({ url, database: store.dialect, nodeId: engines.nodeId, cluster: config.redisUrl !== undefined }, 'hubbub is listening');
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -110,8 +110,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await hub.shutdown();
       await ws.close();
       await app.close();
-      await hub.presence.close();
-      await hub.broker.close();
+      await engines.close();
       await store.close();
       logger.info({}, 'stopped');
     })());

@@ -52,6 +52,13 @@ describe('loadConfig', () => {
     assert.equal(config.dbPoolSize, 10);
   });
 
+  test('refuses Redis (several nodes) on an SQLite store, naming REDIS_URL', () => {
+    assert.throws(
+      () => load({ REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: './data/hubbub.db' }),
+      (error: unknown) => error instanceof ConfigError && /REDIS_URL/.test(error.message) && /SQLite/.test(error.message),
+    );
+  });
+
   test('parses every kind of value', () => {
     const config = load({
       NODE_ENV: 'production',
@@ -60,6 +67,7 @@ describe('loadConfig', () => {
       MESSAGE_RATE_LIMIT: '0',
       LOG_LEVEL: 'debug',
       REDIS_URL: 'redis://cache:6379',
+      DATABASE_URL: 'postgres://chat@db:5432/chat',
       JWT_SECRET: 'x'.repeat(32),
       ALLOWED_ORIGINS: 'https://Chat.Example.com, http://localhost:5173/',
       TRUST_PROXY: '10.0.0.0/8,127.0.0.1',

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Config } from './config.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { resolveDataDir } from './data-dir.js';
+import { parseDatabaseUrl } from '../store/database-url.js';
 import { deepFreeze } from './deep-freeze.js';
 import { readEnvFile } from './env-file.js';
 import { SETTINGS, type Setting, type SettingValues } from './settings.js';
@@ -53,7 +54,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
   for (const field of FIELDS) values[field] = result.data[SETTINGS[field].env];
   const parsed = values as unknown as SettingValues;
   const config: Config = { ...parsed, dataDir: resolveDataDir(parsed.dataDir, parsed.databaseUrl, cwd) };
+  checkCombination(config);
   return deepFreeze(config);
+}
+
+/** Settings that are valid alone but not together. */
+function checkCombination(config: Config): void {
+  if (config.redisUrl !== undefined && parseDatabaseUrl(config.databaseUrl).dialect === 'sqlite') {
+    throw new ConfigError([
+      {
+        key: 'REDIS_URL',
+        message:
+          'is set, which runs several nodes, but DATABASE_URL is SQLite, which only one process can serve: use a postgres:// DATABASE_URL, or unset REDIS_URL for a single node',
+      },
+    ]);
+  }
 }
 
 function readEnvFileOrThrow(path: string, required: boolean): Record<string, string> {

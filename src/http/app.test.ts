@@ -148,7 +148,7 @@ describe('readiness failures', () => {
     try {
       const response = await t.app.inject({ method: 'GET', url: '/readyz' });
       assert.equal(response.statusCode, 503);
-      assert.deepEqual(response.json(), { status: 'unavailable', checks: { database: 'ok', redis: 'connection refused' } });
+      assert.deepEqual(response.json(), { status: 'degraded', checks: { database: 'ok', redis: 'connection refused' } });
     } finally {
       await t.close();
     }

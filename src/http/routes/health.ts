@@ -31,7 +31,10 @@ export function healthRoutes(deps: HealthRoutesDeps): FastifyPluginAsync {
         request.log.warn({ err: error }, 'readiness check failed');
         report = { ready: false, checks: { readiness: error instanceof Error ? error.message : String(error) } };
       }
-      return reply.code(report.ready ? 200 : 503).send({ status: report.ready ? 'ok' : 'unavailable', checks: report.checks });
+      // "degraded": the database answers but a cluster service does not; the node still serves
+      // its own clients, so operators can tell it from a node that cannot serve at all.
+      const status = report.ready ? 'ok' : report.checks.database === 'ok' ? 'degraded' : 'unavailable';
+      return reply.code(report.ready ? 200 : 503).send({ status, checks: report.checks });
     });
 
     app.get('/metrics', async (_request, reply) => {

@@ -1,0 +1,118 @@
+/**
+ * Picking the engines (part of the composition root): in memory for a single node, on Redis
+ * when `REDIS_URL` is set and several nodes share one PostgreSQL.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import { Gauge, type Registry } from 'prom-client';
+import type { Config } from './config/config.js';
+import type { Broker } from './core/broker.js';
+import type { Logger } from './core/logger.js';
+import type { Presence } from './core/presence.js';
+import type { RateLimiter } from './core/rate-limiter.js';
+import { MemoryBroker } from './engines/memory/memory-broker.js';
+import { MemoryPresence } from './engines/memory/memory-presence.js';
+import { connectRedis } from './engines/redis/connect.js';
+import { RedisBroker } from './engines/redis/redis-broker.js';
+import { RedisPresence } from './engines/redis/redis-presence.js';
+import { createRedisRateLimiter } from './engines/redis/redis-rate-limiter.js';
+import { createMemoryRateLimiter } from './http/memory-rate-limiter.js';
+
+export interface Engines {
+  /** This node's id in the cluster (logs, Redis client names). */
+  readonly nodeId: string;
+  readonly broker: Broker;
+  readonly presence: Presence;
+  /** Messages per user: "N per second, burst twice that" = 2N over a two-second window. */
+  readonly messageLimiter: RateLimiter;
+  /** Register/login attempts per IP per minute. */
+  readonly authLimiter: RateLimiter;
+  /** Readiness checks beyond the database: `ok` or why not. */
+  readiness(): Promise<Record<string, 'ok' | string>>;
+  /** After the hub shut down: presence goodbye, broker, connections. */
+  close(): Promise<void>;
+}
+
+/** `<host>-<pid>-<random>`: unique per process, readable in Redis and in logs. */
+function newNodeId(): string {
+  const host = hostname().replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 32) || 'node';
+  return `${host}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+export async function createEngines(config: Config, logger: Logger, registry: Registry): Promise<Engines> {
+  const nodeId = newNodeId();
+  if (config.redisUrl === undefined) {
+    return {
+      nodeId,
+      broker: new MemoryBroker(),
+      presence: new MemoryPresence({ graceMs: config.presenceGraceMs }),
+      messageLimiter: createMemoryRateLimiter({ points: config.messageRateLimit * 2, durationSeconds: 2 }),
+      authLimiter: createMemoryRateLimiter({ points: config.authRateLimit, durationSeconds: 60 }),
+      readiness: () => Promise.resolve({}),
+      close: () => Promise.resolve(),
+    };
+  }
+
+  const url = config.redisUrl;
+  const clients: Redis[] = [];
+  const open = async (role: 'commands' | 'publisher' | 'subscriber'): Promise<Redis> => {
+    const client = connectRedis(url, { name: `hubbub:${nodeId}:${role}`, role, lazy: true, logger });
+    clients.push(client);
+    await client.connect(); // fail fast at start-up: an unreachable Redis is a configuration error
+    return client;
+  };
+  const [commands, publisher, subscriber] = [await open('commands'), await open('publisher'), await open('subscriber')];
+  const broker = new RedisBroker({ publisher, subscriber, nodeId, logger });
+  const presence = new RedisPresence({ redis: commands, graceMs: config.presenceGraceMs, nodeId, logger });
+  registerRedisMetrics(registry, broker);
+
+  return {
+    nodeId,
+    broker,
+    presence,
+    messageLimiter: createRedisRateLimiter(commands, { points: config.messageRateLimit * 2, durationSeconds: 2, keyPrefix: 'hubbub:rl:send' }),
+    authLimiter: createRedisRateLimiter(commands, { points: config.authRateLimit, durationSeconds: 60, keyPrefix: 'hubbub:rl:auth' }),
+    async readiness() {
+      const health = broker.health();
+      const presenceHealth = presence.health();
+      return {
+        redis: health.connected ? 'ok' : `degraded: ${health.reason ?? 'disconnected'} since ${new Date(health.since).toISOString()}`,
+        presence: presenceHealth.connected ? 'ok' : `degraded: ${presenceHealth.reason ?? 'disconnected'}`,
+      };
+    },
+    async close() {
+      await presence.close();
+      await broker.close();
+      await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
+    },
+  };
+}
+
+/** The broker's state as metrics, read when Prometheus scrapes. */
+function registerRedisMetrics(registry: Registry, broker: RedisBroker): void {
+  new Gauge({
+    name: 'hubbub_broker_connected',
+    help: '1 while the Redis broker connection is up (0: degraded, serving local clients only)',
+    registers: [registry],
+    collect() {
+      this.set(broker.health().connected ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'hubbub_broker_publish_failures',
+    help: 'Publishes to Redis that failed since start (local delivery went on; other nodes repair from the store)',
+    registers: [registry],
+    collect() {
+      this.set(broker.publishFailures);
+    },
+  });
+  new Gauge({
+    name: 'hubbub_broker_subscriptions',
+    help: 'Topics (rooms, users, presence) this node subscribes to',
+    registers: [registry],
+    collect() {
+      this.set(broker.subscriptionCount);
+    },
+  });
+}
