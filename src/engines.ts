@@ -64,7 +64,15 @@ export async function createEngines(config: Config, logger: Logger, registry: Re
   };
   const [commands, publisher, subscriber] = [await open('commands'), await open('publisher'), await open('subscriber')];
   const broker = new RedisBroker({ publisher, subscriber, nodeId, logger });
-  const presence = new RedisPresence({ redis: commands, graceMs: config.presenceGraceMs, nodeId, logger });
+  const presence = new RedisPresence({
+    redis: commands,
+    graceMs: config.presenceGraceMs,
+    nodeTimeoutMs: config.presenceNodeTimeoutMs,
+    // Three beats per timeout: one late beat never makes a live node look dead.
+    heartbeatMs: Math.max(100, Math.floor(config.presenceNodeTimeoutMs / 3)),
+    nodeId,
+    logger,
+  });
   registerRedisMetrics(registry, broker);
 
   return {

@@ -35,6 +35,8 @@ export interface Config {
   /** Register/login attempts per minute per IP; 0 turns the limit off. */
   readonly authRateLimit: number;
   readonly presenceGraceMs: number;
+  /** With Redis: a node whose heartbeat is older than this is dead and its users go offline. */
+  readonly presenceNodeTimeoutMs: number;
   readonly maxTextLength: number;
   readonly maxFrameBytes: number;
   readonly maxBodyBytes: number;

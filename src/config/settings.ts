@@ -130,6 +130,12 @@ export const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingVal
     description: 'how long a user with no open connection stays online (ms)',
     schema: integer(0, 3_600_000),
   },
+  presenceNodeTimeoutMs: {
+    env: 'PRESENCE_NODE_TIMEOUT_MS',
+    default: '15000',
+    description: 'with Redis: how soon the users of a node that died without a goodbye go offline (ms)',
+    schema: integer(300, 600_000),
+  },
   maxTextLength: {
     env: 'MAX_TEXT_LENGTH',
     default: String(MAX_TEXT_LENGTH),

@@ -30,6 +30,12 @@ export interface MembershipChange {
   readonly room: string;
   readonly roomId: number;
   readonly action: 'joined' | 'left';
+  /**
+   * The room's last seq, read before the change was published: a node that starts following
+   * the room takes it as its baseline (anything after it that does not arrive live is read
+   * back from the store).
+   */
+  readonly lastSeq: number;
 }
 
 /** A user came online or went offline; `rooms` are the user's rooms, to find who shares one. */

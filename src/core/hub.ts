@@ -22,7 +22,7 @@ import { RoomService } from './room-service.js';
 import { RoomChannel, type RoomChannelDeps } from './room-channel.js';
 import { RoomSync, passesFloor } from './room-sync.js';
 import { Session } from './session.js';
-import type { Store, StoredMessage } from './store.js';
+import type { RoomRecord, Store, StoredMessage } from './store.js';
 import type { TokenVerifier } from './token-verifier.js';
 import type { Connection, ConnectionInfo } from './transport.js';
 
@@ -209,10 +209,11 @@ export class Hub implements BrokerHandler, PresenceHandler {
   }
 
   /**
-   * Makes every session of a local user receive a room's events. `lastSeq`, when known, is the
-   * room's last seq as read before subscribing: the baseline for noticing lost messages.
+   * Makes every session of a local user receive a room's events. `lastSeq` is the room's last
+   * seq as read before subscribing: the channel's baseline for noticing lost messages (a stale
+   * one only costs a store read).
    */
-  followRoom(user: LocalUser, room: string, roomId: number, lastSeq?: number): Promise<void> {
+  followRoom(user: LocalUser, room: string, roomId: number, lastSeq: number): Promise<void> {
     user.rooms.set(room, roomId);
     let channel = this.#channels.get(room);
     if (channel === undefined) {
@@ -252,14 +253,15 @@ export class Hub implements BrokerHandler, PresenceHandler {
    * A user joined or left a room (through any session, HTTP or node): applies it here at once
    * and tells the other nodes. Also announces it to the room's members.
    */
-  async membershipChanged(userId: number, username: string, room: string, roomId: number, action: 'joined' | 'left'): Promise<void> {
+  async membershipChanged(userId: number, username: string, room: RoomRecord, action: 'joined' | 'left'): Promise<void> {
     const user = this.#users.get(userId);
     if (user !== undefined) {
-      if (action === 'joined') await this.followRoom(user, room, roomId);
-      else this.unfollowRoom(user, room);
+      if (action === 'joined') await this.followRoom(user, room.key, room.id, room.lastSeq);
+      else this.unfollowRoom(user, room.key);
     }
-    await this.broker.publish(userTopic(userId), { kind: 'membership', userId, room, roomId, action });
-    await this.broadcast(room, serialize({ type: 'member', room, user: username, action }));
+    const change = { kind: 'membership', userId, room: room.key, roomId: room.id, action, lastSeq: room.lastSeq } as const;
+    await this.broker.publish(userTopic(userId), change);
+    await this.broadcast(room.key, serialize({ type: 'member', room: room.key, user: username, action }));
   }
 
   /** Publishes a room event that is not a message (member, receipt, typing). */
@@ -286,7 +288,11 @@ export class Hub implements BrokerHandler, PresenceHandler {
         const user = this.#users.get(message.userId);
         if (user === undefined) return;
         if (message.action === 'joined') {
-          if (!user.rooms.has(message.room)) void this.followRoom(user, message.room, message.roomId);
+          if (!user.rooms.has(message.room)) {
+            this.followRoom(user, message.room, message.roomId, message.lastSeq).catch((error: unknown) => {
+              this.logger.warn({ err: error, room: message.room }, 'could not follow a room joined on another node');
+            });
+          }
         } else this.unfollowRoom(user, message.room);
         return;
       }

@@ -26,21 +26,18 @@ export class RoomChannel {
   readonly members = new Set<LocalUser>();
   /** Resolves when the broker subscription for the room is in place. */
   readonly subscribed: Promise<void>;
-  /** The last message seq handed to the sessions (or the baseline read before following). */
+  /** The last message seq handed to the sessions (at first, the baseline read before following). */
   lastSeq: number;
-  /** Whether `lastSeq` is known; when not, the first message sets it, whatever its seq. */
-  #baseline: boolean;
   readonly #deps: RoomChannelDeps;
   #repairing = false;
   /** Events that arrived during a repair, in arrival order. */
   #waiting: RoomBroadcast[] = [];
 
-  /** `lastSeq`: the room's last seq read before subscribing, or undefined when not known. */
-  constructor(key: string, roomId: number, lastSeq: number | undefined, subscribed: Promise<void>, deps: RoomChannelDeps) {
+  /** `lastSeq`: the room's last seq read before subscribing. */
+  constructor(key: string, roomId: number, lastSeq: number, subscribed: Promise<void>, deps: RoomChannelDeps) {
     this.key = key;
     this.roomId = roomId;
-    this.lastSeq = lastSeq ?? 0;
-    this.#baseline = lastSeq !== undefined;
+    this.lastSeq = lastSeq;
     this.subscribed = subscribed;
     this.#deps = deps;
   }
@@ -55,14 +52,13 @@ export class RoomChannel {
       this.#waiting.push(event);
       return;
     }
-    if (this.#baseline && event.seq <= this.lastSeq) return; // delivered already
-    if (this.#baseline && event.seq > this.lastSeq + 1) {
+    if (event.seq <= this.lastSeq) return; // delivered already
+    if (event.seq > this.lastSeq + 1) {
       this.#waiting.push(event);
       void this.#repair(event.seq - 1);
       return;
     }
     this.lastSeq = event.seq;
-    this.#baseline = true;
     this.#deps.deliver(this, event);
   }
 
@@ -71,7 +67,7 @@ export class RoomChannel {
    * its connection was down) and delivers it before anything newer.
    */
   resync(): void {
-    if (this.#repairing || !this.#baseline) return;
+    if (this.#repairing) return;
     void this.#repair(Number.MAX_SAFE_INTEGER);
   }
 

@@ -17,7 +17,8 @@ export interface Actor {
 
 /** Where membership changes go: the hub applies them locally and tells the other nodes. */
 export interface MembershipSink {
-  membershipChanged(userId: number, username: string, room: string, roomId: number, action: 'joined' | 'left'): Promise<void>;
+  /** `lastSeq`: the room's last seq read before the change (a baseline for new followers). */
+  membershipChanged(userId: number, username: string, room: RoomRecord, action: 'joined' | 'left'): Promise<void>;
 }
 
 export class RoomService {
@@ -62,7 +63,7 @@ export class RoomService {
       }
     }
     const added = await this.#store.addMember(room.id, actor.id, this.#now());
-    if (added) await this.#sink.membershipChanged(actor.id, actor.username, room.key, room.id, 'joined');
+    if (added) await this.#sink.membershipChanged(actor.id, actor.username, room, 'joined');
     return { room, added };
   }
 
@@ -71,7 +72,7 @@ export class RoomService {
     const room = await this.#store.findRoom(key);
     if (room === undefined) throw new HubError('not_found', `room ${key} does not exist`);
     if (await this.#store.removeMember(room.id, actor.id)) {
-      await this.#sink.membershipChanged(actor.id, actor.username, room.key, room.id, 'left');
+      await this.#sink.membershipChanged(actor.id, actor.username, room, 'left');
     }
   }
 
@@ -80,7 +81,7 @@ export class RoomService {
     const room = await this.#store.createRoom(key, visibility, this.#now());
     if (room === undefined) throw new HubError('conflict', `room ${key} already exists`);
     await this.#store.addMember(room.id, actor.id, this.#now());
-    await this.#sink.membershipChanged(actor.id, actor.username, room.key, room.id, 'joined');
+    await this.#sink.membershipChanged(actor.id, actor.username, room, 'joined');
     return summary(room, true, 0, 0);
   }
 
@@ -93,7 +94,7 @@ export class RoomService {
     const invitee = await this.#store.findUserByName(username);
     if (invitee === undefined) throw new HubError('not_found', `no user ${username}`);
     if (await this.#store.addMember(room.id, invitee.id, this.#now())) {
-      await this.#sink.membershipChanged(invitee.id, invitee.username, room.key, room.id, 'joined');
+      await this.#sink.membershipChanged(invitee.id, invitee.username, room, 'joined');
     }
   }
 
@@ -109,7 +110,7 @@ export class RoomService {
     const room = await this.#store.findOrCreateRoom(key, 'dm', this.#now());
     for (const member of [actor, other] as const) {
       if (await this.#store.addMember(room.id, member.id, this.#now())) {
-        await this.#sink.membershipChanged(member.id, member.username, room.key, room.id, 'joined');
+        await this.#sink.membershipChanged(member.id, member.username, room, 'joined');
       }
     }
     return room;

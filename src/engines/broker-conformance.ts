@@ -249,8 +249,8 @@ export function runBrokerConformance(factory: () => Promise<BrokerFixture>, opti
           roomEvent('général|x', 7, '{"type":"message","text":"line one\\nline two | pipe ✓ 🎉"}\nraw newline|too'),
           { kind: 'room', room: 'r', seq: 0, frame: '{"type":"typing"}', exceptUserId: 12, volatile: true },
           { kind: 'room', room: 'r', seq: 0, frame: '', volatile: false },
-          { kind: 'membership', userId: 3, room: 'lobby\nsecond', roomId: 9, action: 'joined' },
-          { kind: 'membership', userId: 4, room: 'lobby', roomId: 9, action: 'left' },
+          { kind: 'membership', userId: 3, room: 'lobby\nsecond', roomId: 9, action: 'joined', lastSeq: 41 },
+          { kind: 'membership', userId: 4, room: 'lobby', roomId: 9, action: 'left', lastSeq: 0 },
           { kind: 'presence', userId: 5, username: 'zoë', status: 'online', rooms: ['lobby', 'a|b'] },
           { kind: 'presence', userId: 6, username: 'bob', status: 'offline', rooms: [] },
         ];

@@ -28,7 +28,9 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
       : new SqlStore(
           createPostgresDatabase(target.connectionString, {
             poolSize: options.poolSize,
-            onIdleError: (error) => options.logger?.warn({ err: error }, 'idle PostgreSQL connection failed'),
+            // The error alone: pg attaches its client (with the connection settings) to it.
+            onConnectionError: (error) =>
+              options.logger?.warn({ error: error.message, code: (error as { code?: string }).code }, 'PostgreSQL connection failed'),
           }),
           'postgres',
         );

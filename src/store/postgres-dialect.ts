@@ -8,11 +8,12 @@ export interface PostgresOptions {
   /** Connections in the pool; 10 when not given. */
   readonly poolSize?: number | undefined;
   /**
-   * Called when an idle pooled connection fails (the server restarted, the network dropped).
-   * The pool discards the connection and opens a new one on demand; without a listener Node
-   * would crash on the unhandled `error` event.
+   * Called when a pooled connection fails (the server restarted, the network dropped, an
+   * administrator terminated it), idle or in use. The pool discards the connection and opens a
+   * new one on demand; the query in flight fails (and the store's caller answers
+   * `unavailable`). Without a listener Node would crash on the unhandled `error` event.
    */
-  readonly onIdleError?: ((error: Error) => void) | undefined;
+  readonly onConnectionError?: ((error: Error) => void) | undefined;
 }
 
 const INT8_OID = 20;
@@ -37,6 +38,10 @@ export function createPostgresDatabase(connectionString: string, options: Postgr
   const types = new pg.TypeOverrides();
   types.setTypeParser(INT8_OID, parseInt8);
   const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10, types });
-  pool.on('error', options.onIdleError ?? (() => {}));
+  const onError = options.onConnectionError ?? ((): void => {});
+  // The pool listens to idle connections only; a connection checked out by a query emits its
+  // `error` on the client itself.
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -6,7 +6,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { SignJWT } from 'jose';
 import pino from 'pino';
 import { HubbubHttp } from '../../src/client/http-client.js';
 import { HubbubSocket } from '../../src/client/socket-client.js';
@@ -14,6 +13,7 @@ import type { ConnectOptions, WebSocketFactory } from '../../src/client/socket-c
 import { loadConfig } from '../../src/config/load-config.js';
 import type { RunningServer } from '../../src/server.js';
 import { startServer } from '../../src/server.js';
+import { signToken } from './tokens.js';
 
 export interface TestServer {
   readonly server: RunningServer;
@@ -71,15 +71,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
       const tokens = await http.register(username, password);
       return { http, token: tokens.accessToken, refreshToken: tokens.refreshToken };
     },
-    tokenFor(username, ttlSeconds = 900) {
-      const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({})
-        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-        .setSubject(username)
-        .setIssuedAt(now)
-        .setExpirationTime(now + ttlSeconds)
-        .sign(new TextEncoder().encode(TEST_JWT_SECRET));
-    },
+    tokenFor: (username, ttlSeconds) => signToken(username, ttlSeconds),
     async connect(token, resume, listeners) {
       const socket = await HubbubSocket.connect(wsUrl, {
         token,

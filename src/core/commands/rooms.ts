@@ -10,10 +10,13 @@ export async function handleJoin(hub: Hub, session: Session, command: JoinComman
   const user = session.user!;
   const { room } = await hub.rooms.join(user, command.room);
   // Already a member (another tab joined): make sure this node follows it all the same.
-  if (!user.rooms.has(room.key)) await hub.followRoom(user, room.key, room.id);
-  // Read after following: every message past this seq reaches the session live.
-  const fresh = await hub.store.findRoom(room.key);
-  session.send(ackFrame(command.id, { room: room.key, lastSeq: fresh?.lastSeq ?? room.lastSeq }));
+  if (!user.rooms.has(room.key)) await hub.followRoom(user, room.key, room.id, room.lastSeq);
+  // Read after following: every message past this seq reaches the session live. The channel's
+  // baseline is older, so a repair may bring messages up to it: they are history to this
+  // session (the floor drops them), which asked from `lastSeq` on.
+  const lastSeq = (await hub.store.findRoom(room.key))?.lastSeq ?? room.lastSeq;
+  if (lastSeq > 0) (session.floors ??= new Map()).set(room.key, Math.max(lastSeq, session.floors?.get(room.key) ?? 0));
+  session.send(ackFrame(command.id, { room: room.key, lastSeq }));
 }
 
 export async function handleLeave(hub: Hub, session: Session, command: LeaveCommand): Promise<void> {

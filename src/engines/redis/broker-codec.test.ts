@@ -16,8 +16,8 @@ describe('broker codec', () => {
       { kind: 'room', room: 'lobby', seq: 0, frame: '{}', volatile: false },
       { kind: 'room', room: 'lobby', seq: 0, frame: '{}', exceptUserId: 0 },
       { kind: 'room', room: '', seq: 0, frame: '' },
-      { kind: 'membership', userId: 3, room: 'lobby', roomId: 9, action: 'joined' },
-      { kind: 'membership', userId: 3, room: 'lobby', roomId: 9, action: 'left' },
+      { kind: 'membership', userId: 3, room: 'lobby', roomId: 9, action: 'joined', lastSeq: 7 },
+      { kind: 'membership', userId: 3, room: 'lobby', roomId: 9, action: 'left', lastSeq: 0 },
       { kind: 'presence', userId: 5, username: 'zoë', status: 'online', rooms: ['lobby', 'dev'] },
       { kind: 'presence', userId: 5, username: 'zoë', status: 'offline', rooms: [] },
     ];
@@ -26,7 +26,7 @@ describe('broker codec', () => {
 
   it('keeps frames and room keys with newlines, pipes and unicode intact', () => {
     roundTrip({ kind: 'room', room: 'a|b\nc', seq: 1, frame: 'line 1\nline 2|pipe\r\n\u0000 ✓ 🎉 "quoted"\n' });
-    roundTrip({ kind: 'membership', userId: 1, room: '|\n|', roomId: 2, action: 'joined' });
+    roundTrip({ kind: 'membership', userId: 1, room: '|\n|', roomId: 2, action: 'joined', lastSeq: 3 });
     roundTrip({ kind: 'presence', userId: 1, username: 'a|b\nc', status: 'online', rooms: ['x\ny', '|'] });
   });
 
@@ -56,8 +56,8 @@ describe('broker codec', () => {
 
   it('round-trips arbitrary membership and presence changes', () => {
     fc.assert(
-      fc.property(fc.nat(), fc.string({ unit: 'binary' }), fc.nat(), fc.boolean(), (userId, room, roomId, joined) =>
-        roundTrip({ kind: 'membership', userId, room, roomId, action: joined ? 'joined' : 'left' }),
+      fc.property(fc.nat(), fc.string({ unit: 'binary' }), fc.nat(), fc.boolean(), fc.nat(), (userId, room, roomId, joined, lastSeq) =>
+        roundTrip({ kind: 'membership', userId, room, roomId, action: joined ? 'joined' : 'left', lastSeq }),
       ),
     );
     fc.assert(
@@ -82,8 +82,8 @@ describe('broker codec', () => {
       'r|n|1||2|"lobby"\n{}',
       'r|n|1|||lobby\n{}', // room not JSON
       'r||1|||"lobby"\n{}', // no node
-      'm|n|1|2|x|"lobby"',
-      'm|n|1|2|j|"lobby"\nbody',
+      'm|n|1|2|x|0|"lobby"',
+      'm|n|1|2|j|0|"lobby"\nbody',
       'p|n\n{"userId":1}',
       'p|n\nnot json',
       'p|n\n{"userId":1,"username":"a","status":"away","rooms":[]}',

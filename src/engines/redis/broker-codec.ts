@@ -3,7 +3,7 @@
  * with the publishing node's id, then (for some kinds) a body after the first newline.
  *
  *   room        r|<node>|<seq>|<exceptUserId or empty>|<volatile: 1, 0 or empty>|<room as JSON>\n<frame>
- *   membership  m|<node>|<userId>|<roomId>|<j or l>|<room as JSON>
+ *   membership  m|<node>|<userId>|<roomId>|<j or l>|<lastSeq>|<room as JSON>
  *   presence    p|<node>\n<{"userId","username","status","rooms"} as JSON>
  *
  * Room broadcasts are the hot path: their frame is already a JSON string and travels as it is
@@ -28,7 +28,7 @@ export function encodeBrokerMessage(nodeId: string, message: BrokerMessage): str
     }
     case 'membership': {
       const action = message.action === 'joined' ? 'j' : 'l';
-      return `m|${nodeId}|${integer(message.userId, 'userId')}|${integer(message.roomId, 'roomId')}|${action}|${JSON.stringify(message.room)}`;
+      return `m|${nodeId}|${integer(message.userId, 'userId')}|${integer(message.roomId, 'roomId')}|${action}|${integer(message.lastSeq, 'lastSeq')}|${JSON.stringify(message.room)}`;
     }
     case 'presence': {
       const { userId, username, status, rooms } = message;
@@ -60,15 +60,16 @@ export function decodeBrokerMessage(payload: string): DecodedBrokerMessage | und
       return { nodeId, message };
     }
     case 'm': {
-      const fields = splitFields(header, 6);
+      const fields = splitFields(header, 7);
       if (fields === undefined || body !== undefined) return undefined;
-      const [, nodeId, userField, roomIdField, actionField, roomField] = fields;
+      const [, nodeId, userField, roomIdField, actionField, lastSeqField, roomField] = fields;
       const userId = parseInteger(userField);
       const roomId = parseInteger(roomIdField);
+      const lastSeq = parseInteger(lastSeqField);
       const room = parseJsonString(roomField);
-      if (!nodeId || userId === undefined || roomId === undefined || room === undefined) return undefined;
+      if (!nodeId || userId === undefined || roomId === undefined || lastSeq === undefined || room === undefined) return undefined;
       if (actionField !== 'j' && actionField !== 'l') return undefined;
-      const message: MembershipChange = { kind: 'membership', userId, room, roomId, action: actionField === 'j' ? 'joined' : 'left' };
+      const message: MembershipChange = { kind: 'membership', userId, room, roomId, action: actionField === 'j' ? 'joined' : 'left', lastSeq };
       return { nodeId, message };
     }
     case 'p': {
