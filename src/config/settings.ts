@@ -175,8 +175,8 @@ export const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingVal
   },
   batchWindowMs: {
     env: 'BATCH_WINDOW_MS',
-    default: '0',
-    description: 'coalescing window for outbound frames (ms); 0 = flush on the next tick',
+    default: '5',
+    description: 'at most one write per connection per window (ms): idle connections write at once, busy ones coalesce; 0 = every tick',
     schema: integer(0, 1000),
   },
   shutdownTimeoutMs: {

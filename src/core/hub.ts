@@ -49,7 +49,7 @@ export interface HubOptions {
 
 export const defaultHubOptions: HubOptions = {
   sendBufferBytes: 1024 * 1024,
-  batchWindowMs: 0,
+  batchWindowMs: 5,
   helloTimeoutMs: 10_000,
   maxConnectionsPerUser: 20,
   maxTextLength: 4000,

@@ -11,13 +11,17 @@ export interface Flushable {
 }
 
 /**
- * Collects flushables that have something queued and flushes them all together, on the next
- * turn of the event loop (window 0) or after `windowMs`.
+ * Collects flushables that have something queued and flushes them all together: at most one
+ * flush per `windowMs`. After a quiet spell the next flush happens on the next turn of the
+ * event loop, so light traffic pays no latency; under load, flushes come one window apart and
+ * each carries everything that gathered meanwhile — fewer, larger writes exactly when writes
+ * are the bottleneck. Window 0: every turn.
  */
 export class FlushScheduler {
   readonly #windowMs: number;
   #dirty: Flushable[] = [];
   #scheduled = false;
+  #lastFlush = Number.NEGATIVE_INFINITY;
   readonly #run = (): void => this.flushAll();
   /** The frames last encoded, and their encoding: see `encode`. */
   #lastFrames: readonly string[] | undefined;
@@ -32,12 +36,14 @@ export class FlushScheduler {
     this.#dirty.push(target);
     if (this.#scheduled) return;
     this.#scheduled = true;
-    if (this.#windowMs > 0) setTimeout(this.#run, this.#windowMs);
+    const wait = this.#lastFlush + this.#windowMs - performance.now();
+    if (wait > 0) setTimeout(this.#run, wait);
     else setImmediate(this.#run);
   }
 
   flushAll(): void {
     this.#scheduled = false;
+    this.#lastFlush = performance.now();
     const dirty = this.#dirty;
     this.#dirty = [];
     for (const target of dirty) target.flush();
