@@ -110,7 +110,7 @@ const scenarioByName: Record<ScenarioName, Scenario<never>> = {
 
 async function run(selected: ScenarioName[], options: Options): Promise<void> {
   const wanted = list(options.targets) as TargetName[];
-  for (const name of wanted) if (!(name in targets)) throw new Error(`unknown target ${name} (hubbub, socketio, ws)`);
+  for (const name of wanted) if (!(name in targets)) throw new Error(`unknown target ${name} (hubbub, hubbub-cluster, socketio, ws)`);
   const windows = numbers(options.batchWindow);
   const serverEnv = Object.fromEntries(
     options.serverEnv.map((pair) => {
@@ -132,13 +132,13 @@ async function run(selected: ScenarioName[], options: Options): Promise<void> {
       for (let round = 0; round < Number(options.rounds); round++) {
         // Interleaved: every target once per round, hubbub variants (coalescing windows) included.
         for (const targetName of wanted.filter((t) => scenario.targets.includes(t))) {
-          const variants = targetName === 'hubbub' ? windows : [undefined];
+          const variants = targetName === 'hubbub' || targetName === 'hubbub-cluster' ? windows : [undefined];
           for (const window of variants) {
             const context: ScenarioContext = {
               serverCpu: pinned ? 0 : undefined,
               env: (t): Record<string, string> => ({
                 ...serverEnv,
-                ...(t === 'hubbub' && window !== undefined ? { BATCH_WINDOW_MS: String(window) } : {}),
+                ...(t.startsWith('hubbub') && window !== undefined ? { BATCH_WINDOW_MS: String(window) } : {}),
               }),
               status,
             };
@@ -178,7 +178,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--clients <list>', 'rooms scenario client counts (default 1000,5000,10000)')
     .option('--connections <list>', 'idle connection counts (default 19500)')
     .option('--step-seconds <s>', 'duration of each fanout rate step', '5')
-    .option('--batch-window <list>', 'hubbub BATCH_WINDOW_MS values to compare', '0')
+    .option('--batch-window <list>', 'hubbub BATCH_WINDOW_MS values to compare', '5')
     .addOption(new Option('--databases <list>', 'stores for persist and history').default('sqlite,postgres'))
     .option('--no-pin', 'do not pin server and generator to separate cores')
     .option('--server-env <KEY=VALUE>', 'extra environment for the servers (repeatable), e.g. NODE_OPTIONS=--cpu-prof', (value: string, previous: string[]) => [...previous, value], [] as string[])

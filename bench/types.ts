@@ -4,7 +4,7 @@
  * every scenario runs unchanged against every target that supports it.
  */
 
-export type TargetName = 'hubbub' | 'socketio' | 'ws';
+export type TargetName = 'hubbub' | 'hubbub-cluster' | 'socketio' | 'ws';
 
 /** Where measured deliveries go. Drivers call it once per message received. */
 export interface DeliverySink {
