@@ -231,6 +231,12 @@ class HubbubClient implements BenchClient {
    * else (welcome, error, history, an unexpected shape) is parsed as JSON instead, whole.
    */
   #onFrame(frame: Buffer): void {
+    // A pure subscriber (nothing waiting for an answer) only needs the messages' send times:
+    // one scan for `"text":"`, the key only message events carry.
+    if (this.#pending.size === 0 && this.#welcome === undefined && this.#sink !== undefined) {
+      this.#deliverTexts(frame);
+      return;
+    }
     let messages = 0;
     let events = 0;
     for (let at = frame.indexOf(TYPE_KEY); at !== -1; at = frame.indexOf(TYPE_KEY, at)) {
@@ -246,13 +252,18 @@ class HubbubClient implements BenchClient {
       }
     }
     if (events === 0) return this.#onParsedFrame(frame);
-    const sink = this.#sink;
-    if (messages === 0 || sink === undefined) return;
+    if (messages === 0 || this.#sink === undefined) return;
     // Only message events have a `text` (history, which has more, went the parsed way).
+    this.#deliverTexts(frame);
+  }
+
+  /** Hands the send time of every message in the frame to the sink. */
+  #deliverTexts(frame: Buffer): void {
+    const sink = this.#sink!;
     for (let at = frame.indexOf(TEXT_KEY); at !== -1; at = frame.indexOf(TEXT_KEY, at)) {
       at += TEXT_KEY.length;
       const bar = frame.indexOf(BAR, at);
-      sink.deliver(bar === -1 ? Number.NaN : Number(frame.toString('latin1', at, bar)));
+      sink.deliver(bar === -1 ? Number.NaN : parseDecimal(frame, at, bar));
     }
   }
 
@@ -295,6 +306,24 @@ class HubbubClient implements BenchClient {
     else pending.reject(error);
     return true;
   }
+}
+
+/** The decimal number (digits and one dot) in `frame[start, end)`, without making a string. */
+function parseDecimal(frame: Buffer, start: number, end: number): number {
+  let value = 0;
+  let scale = 0;
+  for (let i = start; i < end; i++) {
+    const byte = frame[i]!;
+    if (byte === 0x2e) {
+      scale = 1;
+    } else if (byte >= 0x30 && byte <= 0x39) {
+      value = value * 10 + (byte - 0x30);
+      if (scale > 0) scale *= 10;
+    } else {
+      return Number.NaN;
+    }
+  }
+  return scale > 0 ? value / scale : value;
 }
 
 /** Whether `frame` holds the bytes of `pattern` at `offset`. */

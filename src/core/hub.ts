@@ -43,8 +43,8 @@ export interface HubOptions {
   readonly maxInFlight: number;
   /** Most messages per group-commit transaction. */
   readonly maxCommitBatch: number;
-  /** Most co-members whose presence `welcome.online` reports. */
-  readonly welcomePresenceLimit: number;
+  /** `welcome.online` covers the user's rooms of at most this many members. */
+  readonly welcomePresenceRoomSize: number;
 }
 
 export const defaultHubOptions: HubOptions = {
@@ -57,7 +57,7 @@ export const defaultHubOptions: HubOptions = {
   replayPageSize: 500,
   maxInFlight: 256,
   maxCommitBatch: 2000,
-  welcomePresenceLimit: 1000,
+  welcomePresenceRoomSize: 100,
 };
 
 export interface HubDeps {

@@ -5,6 +5,11 @@
  * below one per event per recipient.
  */
 
+/** Writing may take at most about 1/LOAD_FACTOR of the time under load. */
+const LOAD_FACTOR = 4;
+/** The longest flush cost the next interval is stretched for. */
+const MAX_COST_MS = 25;
+
 /** Something with pending frames to write. */
 export interface Flushable {
   flush(): void;
@@ -15,13 +20,16 @@ export interface Flushable {
  * flush per `windowMs`. After a quiet spell the next flush happens on the next turn of the
  * event loop, so light traffic pays no latency; under load, flushes come one window apart and
  * each carries everything that gathered meanwhile — fewer, larger writes exactly when writes
- * are the bottleneck. Window 0: every turn.
+ * are the bottleneck. The interval also stretches to `LOAD_FACTOR` times the last flush's
+ * duration, so writing never takes more than about 1/LOAD_FACTOR of the event loop: at
+ * saturation the writes grow instead of the backlog. Window 0: every turn.
  */
 export class FlushScheduler {
   readonly #windowMs: number;
   #dirty: Flushable[] = [];
   #scheduled = false;
   #lastFlush = Number.NEGATIVE_INFINITY;
+  #lastCostMs = 0;
   readonly #run = (): void => this.flushAll();
   /** The frames last encoded, and their encoding: see `encode`. */
   #lastFrames: readonly string[] | undefined;
@@ -36,19 +44,23 @@ export class FlushScheduler {
     this.#dirty.push(target);
     if (this.#scheduled) return;
     this.#scheduled = true;
-    const wait = this.#lastFlush + this.#windowMs - performance.now();
+    const interval = this.#windowMs === 0 ? 0 : Math.max(this.#windowMs, LOAD_FACTOR * this.#lastCostMs);
+    const wait = this.#lastFlush + interval - performance.now();
     if (wait > 0) setTimeout(this.#run, wait);
     else setImmediate(this.#run);
   }
 
   flushAll(): void {
     this.#scheduled = false;
-    this.#lastFlush = performance.now();
+    const started = performance.now();
+    this.#lastFlush = started;
     const dirty = this.#dirty;
     this.#dirty = [];
     for (const target of dirty) target.flush();
     this.#lastFrames = undefined;
     this.#lastPayload = undefined;
+    // Capped so that one slow flush (a GC pause) cannot hold the next one back for long.
+    this.#lastCostMs = Math.min(performance.now() - started, MAX_COST_MS);
   }
 
   /**

@@ -117,8 +117,8 @@ export interface RoomStore {
   /** Public rooms and the user's rooms, with read positions and unread counts. */
   listRoomsForUser(userId: number): Promise<RoomListing[]>;
   listMembers(roomId: number): Promise<UserRecord[]>;
-  /** Users who share at least one room with `userId` (not the user), at most `limit` of them. */
-  listCoMembers(userId: number, limit: number): Promise<{ id: number; username: string }[]>;
+  /** Users who share a room of at most `maxRoomSize` members with `userId` (not the user). */
+  listCoMembers(userId: number, maxRoomSize: number): Promise<{ id: number; username: string }[]>;
   /**
    * Moves the user's read position forward to `seq` (never back); returns the position after
    * the call. The caller checks `seq <= lastSeq`.

@@ -60,18 +60,29 @@ export async function listMembers(db: Kysely<Database>, roomId: number): Promise
   return rows.map(toUserRecord);
 }
 
-/** Users sharing a room with `userId`, the user excluded, each once; at most `limit`. */
-export async function listCoMembers(db: Kysely<Database>, userId: number, limit: number): Promise<{ id: number; username: string }[]> {
+/**
+ * Users sharing a room of at most `maxRoomSize` members with `userId`, the user excluded, each
+ * once. Large rooms are left out on purpose: listing them on every connect would cost
+ * O(members) per connection (O(members²) for a room's reconnect storm).
+ */
+export async function listCoMembers(db: Kysely<Database>, userId: number, maxRoomSize: number): Promise<{ id: number; username: string }[]> {
   return db
-    .selectFrom('memberships as mine')
-    .innerJoin('memberships as theirs', 'theirs.room_id', 'mine.room_id')
+    .with('small_rooms', (qb) =>
+      qb
+        .selectFrom('memberships as mine')
+        .select('mine.room_id')
+        .where('mine.user_id', '=', userId)
+        .where((eb) =>
+          eb(eb.selectFrom('memberships as c').select(eb.fn.countAll().as('n')).whereRef('c.room_id', '=', 'mine.room_id'), '<=', maxRoomSize),
+        ),
+    )
+    .selectFrom('small_rooms')
+    .innerJoin('memberships as theirs', 'theirs.room_id', 'small_rooms.room_id')
     .innerJoin('users as u', 'u.id', 'theirs.user_id')
     .select(['u.id', 'u.username'])
     .distinct()
-    .where('mine.user_id', '=', userId)
     .where('theirs.user_id', '<>', userId)
     .orderBy('u.id')
-    .limit(limit)
     .execute();
 }
 

@@ -144,6 +144,22 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         assert.deepEqual(await store.listMemberships(a.id), []);
       });
 
+      it('lists co-members once, from rooms no larger than the bound', async () => {
+        const [me, friend, other, stranger] = [await user(), await user(), await user(), await user()];
+        const [small, alsoSmall, big] = [await room(), await room(), await room()];
+        for (const [r, members] of [
+          [small, [me, friend]],
+          [alsoSmall, [me, friend, other]],
+          [big, [me, friend, other, stranger]],
+        ] as const) {
+          for (const m of members) await store.addMember(r.id, m.id, 1);
+        }
+        const names = async (max: number): Promise<string[]> => (await store.listCoMembers(me.id, max)).map((u) => u.username).sort();
+        assert.deepEqual(await names(3), [friend.username, other.username].sort());
+        assert.deepEqual(await names(4), [friend.username, other.username, stranger.username].sort());
+        assert.deepEqual(await names(1), []);
+      });
+
       it('moves the read position forward only', async () => {
         const [a, b, r] = [await user(), await user(), await room()];
         await store.addMember(r.id, a.id, 1);

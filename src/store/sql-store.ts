@@ -100,8 +100,8 @@ export class SqlStore implements Store {
     return memberships.listMembers(this.#db, roomId);
   }
 
-  listCoMembers(userId: number, limit: number): Promise<{ id: number; username: string }[]> {
-    return memberships.listCoMembers(this.#db, userId, limit);
+  listCoMembers(userId: number, maxRoomSize: number): Promise<{ id: number; username: string }[]> {
+    return memberships.listCoMembers(this.#db, userId, maxRoomSize);
   }
 
   advanceReadSeq(roomId: number, userId: number, seq: number): Promise<number> {

@@ -132,11 +132,12 @@ async function waitWritable(hub: Hub, session: Session): Promise<void> {
 }
 
 /**
- * Users who share a room with the user and are online now. Bounded: in very large rooms the
- * members list (`GET /api/rooms/:room/members`) is the place to look.
+ * Users who share a room with the user and are online now — in rooms of at most
+ * `welcomePresenceRoomSize` members; for larger rooms the members list
+ * (`GET /api/rooms/:room/members`) is the place to look.
  */
 async function onlineCoMembers(hub: Hub, userId: number): Promise<string[]> {
-  const others = await hub.store.listCoMembers(userId, hub.options.welcomePresenceLimit);
+  const others = await hub.store.listCoMembers(userId, hub.options.welcomePresenceRoomSize);
   if (others.length === 0) return [];
   const online = await hub.presence.online(others.map((u) => u.id));
   return others.filter((u) => online.has(u.id)).map((u) => u.username);
