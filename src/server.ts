@@ -43,7 +43,7 @@ export interface StartOptions {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config);
   const secret = await resolveJwtSecret(config, logger);
-  const store = await openStore(config.databaseUrl, { poolSize: config.dbPoolSize, logger });
+  const store = await openStore(config.databaseUrl, { poolSize: config.dbPoolSize, sqliteSync: config.sqliteSync, logger });
   const metrics = createMetrics();
 
   const accessTokens = new AccessTokens({ secret, ttlSeconds: config.accessTokenTtlSeconds });
@@ -68,6 +68,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       helloTimeoutMs: config.helloTimeoutMs,
       maxConnectionsPerUser: config.maxConnectionsPerUser,
       maxTextLength: config.maxTextLength,
+      // SQLite has one writer: concurrent batches would only split the batches (one fsync
+      // each). PostgreSQL commits rooms in parallel.
+      commitConcurrency: store.dialect === 'sqlite' ? 1 : 4,
     },
   );
   await hub.start();

@@ -49,4 +49,6 @@ export interface Config {
   readonly batchWindowMs: number;
   readonly shutdownTimeoutMs: number;
   readonly dbPoolSize: number;
+  /** SQLite's `synchronous` for the message writer: `full` (every commit on disk) or `normal`. */
+  readonly sqliteSync: 'full' | 'normal';
 }

@@ -185,6 +185,12 @@ export const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingVal
     description: 'how long a graceful shutdown waits before forcing (ms)',
     schema: integer(0, 600_000),
   },
+  sqliteSync: {
+    env: 'SQLITE_SYNC',
+    default: 'full',
+    description: 'SQLite only: `full` syncs every group commit to disk before its acks (survives a power loss); `normal` survives a crash of the process, not of the machine, and commits faster',
+    schema: oneOf(['full', 'normal']),
+  },
   dbPoolSize: {
     env: 'DB_POOL_SIZE',
     default: '10',

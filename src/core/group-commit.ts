@@ -15,8 +15,14 @@ export interface GroupCommitOptions {
   /** The most messages in one transaction. */
   readonly maxBatch: number;
   /**
-   * Called once per batch, in `seq` order, with the messages this batch stored (not the
-   * duplicates), before any of the batch's callers resume: publishing here keeps room order.
+   * Batches committed at once. Within a room the store serialises them (row lock or single
+   * writer), so a later batch may finish first only for other rooms; across nodes the room
+   * channels restore order anyway.
+   */
+  readonly concurrency: number;
+  /**
+   * Called once per batch with the messages it stored (not the duplicates), in `seq` order,
+   * before any of the batch's callers resume: their acks never overtake the publication.
    */
   readonly onStored: (messages: readonly StoredMessage[]) => void;
   /** Called with each batch's size and commit duration (ms), for metrics. */
@@ -27,9 +33,11 @@ export class GroupCommit {
   readonly #store: MessageStore;
   readonly #options: GroupCommitOptions;
   #pending: Pending[] = [];
-  #running = false;
+  /** Batches being committed now. */
+  #lanes = 0;
+  #laneScheduled = false;
   #idle: Promise<void> = Promise.resolve();
-  #markIdle: () => void = () => {};
+  #markIdle: (() => void) | undefined;
 
   constructor(store: MessageStore, options: GroupCommitOptions) {
     this.#store = store;
@@ -40,12 +48,26 @@ export class GroupCommit {
   append(message: NewMessage): Promise<AppendResult> {
     return new Promise<AppendResult>((resolve, reject) => {
       this.#pending.push({ message, resolve, reject });
-      if (!this.#running) {
-        this.#running = true;
-        this.#idle = new Promise((resolveIdle) => (this.#markIdle = resolveIdle));
-        // Wait one turn so that every send read in this I/O phase joins the first batch.
-        setImmediate(() => void this.#drain());
-      }
+      this.#kick();
+    });
+  }
+
+  /**
+   * Starts another commit lane if one may start: on the next turn, so that every send read in
+   * this I/O phase joins the batch. While `concurrency` batches are in flight, sends wait and
+   * join the next batch: the busier the server, the larger the batches.
+   */
+  #kick(): void {
+    if (this.#laneScheduled || this.#lanes >= this.#options.concurrency) return;
+    this.#laneScheduled = true;
+    this.#markIdle ??= (() => {
+      let resolveIdle!: () => void;
+      this.#idle = new Promise((resolve) => (resolveIdle = resolve));
+      return resolveIdle;
+    })();
+    setImmediate(() => {
+      this.#laneScheduled = false;
+      void this.#lane();
     });
   }
 
@@ -59,7 +81,8 @@ export class GroupCommit {
     return this.#idle;
   }
 
-  async #drain(): Promise<void> {
+  async #lane(): Promise<void> {
+    this.#lanes++;
     while (this.#pending.length > 0) {
       const batch = this.#pending.splice(0, this.#options.maxBatch);
       const started = performance.now();
@@ -76,7 +99,10 @@ export class GroupCommit {
       this.#options.onStored(stored);
       for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
     }
-    this.#running = false;
-    this.#markIdle();
+    this.#lanes--;
+    if (this.#lanes === 0 && !this.#laneScheduled) {
+      this.#markIdle?.();
+      this.#markIdle = undefined;
+    }
   }
 }

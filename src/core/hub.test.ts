@@ -133,6 +133,7 @@ describe('hub (memory engines)', () => {
     slow.connection.backlog = 10 * 1024 * 1024; // the peer stopped reading long ago
     command(fast.session, { type: 'send', id: 's', room: 'fire', text: 'are you there?', clientMsgId: 'x' });
     await until(() => fast.connection.events().some((e) => e.type === 'message'));
+    await until(() => slow.connection.closedWith !== undefined);
     assert.deepEqual(slow.connection.closedWith, { code: 4009, reason: 'too slow' });
     assert.equal(slow.session.state, 'closed');
   });

@@ -43,6 +43,8 @@ export interface HubOptions {
   readonly maxInFlight: number;
   /** Most messages per group-commit transaction. */
   readonly maxCommitBatch: number;
+  /** Group-commit transactions in flight at once. */
+  readonly commitConcurrency: number;
   /** `welcome.online` covers the user's rooms of at most this many members. */
   readonly welcomePresenceRoomSize: number;
 }
@@ -57,6 +59,7 @@ export const defaultHubOptions: HubOptions = {
   replayPageSize: 500,
   maxInFlight: 256,
   maxCommitBatch: 2000,
+  commitConcurrency: 4,
   welcomePresenceRoomSize: 100,
 };
 
@@ -105,6 +108,7 @@ export class Hub implements BrokerHandler, PresenceHandler {
     this.rooms = new RoomService(this.store, this, this.now);
     this.messages = new GroupCommit(this.store, {
       maxBatch: this.options.maxCommitBatch,
+      concurrency: this.options.commitConcurrency,
       onStored: (stored) => this.#publishStored(stored),
       onBatch: (size, ms) => this.observer.commitBatch(size, ms),
     });

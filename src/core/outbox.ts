@@ -31,6 +31,14 @@ export class FlushScheduler {
   #lastFlush = Number.NEGATIVE_INFINITY;
   #lastCostMs = 0;
   readonly #run = (): void => this.flushAll();
+  #urgent: Flushable[] = [];
+  #urgentScheduled = false;
+  readonly #runUrgent = (): void => {
+    this.#urgentScheduled = false;
+    const urgent = this.#urgent;
+    this.#urgent = [];
+    for (const target of urgent) target.flush();
+  };
   /** The frames last encoded, and their encoding: see `encode`. */
   #lastFrames: readonly string[] | undefined;
   #lastPayload: Uint8Array | undefined;
@@ -48,6 +56,18 @@ export class FlushScheduler {
     const wait = this.#lastFlush + interval - performance.now();
     if (wait > 0) setTimeout(this.#run, wait);
     else setImmediate(this.#run);
+  }
+
+  /**
+   * Flushes `target` on the next turn, outside the window: for answers to a client's own
+   * commands, which it is waiting for. They cost one write per command — bounded by the
+   * client's own rate — while the window exists for fan-out, where writes multiply.
+   */
+  scheduleUrgent(target: Flushable): void {
+    this.#urgent.push(target);
+    if (this.#urgentScheduled) return;
+    this.#urgentScheduled = true;
+    setImmediate(this.#runUrgent);
   }
 
   flushAll(): void {

@@ -53,6 +53,8 @@ export class Session {
   #queue: string[] = [];
   #queuedBytes = 0;
   #scheduled = false;
+  /** A flush outside the window is already asked for. */
+  #urgent = false;
   readonly #onTooSlow: (session: Session) => void;
 
   constructor(
@@ -98,6 +100,20 @@ export class Session {
   }
 
   /**
+   * Queues the answer to one of the client's commands (ack, error, history, welcome) and has
+   * the queue written on the next turn rather than at the window's end: the client is waiting
+   * for it. Order with the events already queued is kept (they go in the same write).
+   */
+  reply(frame: string): void {
+    if (this.state === 'closed') return;
+    this.send(frame);
+    if (this.#queue.length > 0 && !this.#urgent) {
+      this.#urgent = true;
+      this.#scheduler.scheduleUrgent(this);
+    }
+  }
+
+  /**
    * Queues an ephemeral frame (typing) only if the connection keeps up: such events are
    * worthless late, so a backed-up client skips them instead of getting further behind.
    */
@@ -117,6 +133,7 @@ export class Session {
    */
   flush(): void {
     this.#scheduled = false;
+    this.#urgent = false;
     if (this.#queue.length === 0 || this.state === 'closed') return;
     if (this.connection.bufferedAmount > this.#limits.sendBufferBytes) {
       // Nothing more for this client: what it has not read is dropped with the connection.

@@ -4,6 +4,7 @@ import { parseDatabaseUrl } from './database-url.js';
 import { createPostgresDatabase } from './postgres-dialect.js';
 import { createSqliteDatabase, isFileless } from './sqlite-dialect.js';
 import { SqlStore } from './sql-store.js';
+import type { SqliteSync } from './sqlite-pragmas.js';
 
 /** Options of `openStore`. */
 export interface OpenStoreOptions {
@@ -11,7 +12,9 @@ export interface OpenStoreOptions {
   readonly migrate?: boolean;
   /** PostgreSQL pool size (default 10); SQLite always has one connection. */
   readonly poolSize?: number;
-  /** Where to report failures of idle pooled connections (PostgreSQL); ignored otherwise. */
+  /** SQLite's sync level for message commits (default `full`). */
+  readonly sqliteSync?: SqliteSync;
+  /** Where to report failed pooled connections (PostgreSQL); ignored otherwise. */
   readonly logger?: Logger;
 }
 
@@ -24,7 +27,10 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   const target = parseDatabaseUrl(databaseUrl);
   const store =
     target.dialect === 'sqlite'
-      ? new SqlStore(createSqliteDatabase(target.filename), 'sqlite', { sqliteFile: isFileless(target.filename) ? undefined : target.filename })
+      ? new SqlStore(createSqliteDatabase(target.filename), 'sqlite', {
+          sqliteFile: isFileless(target.filename) ? undefined : target.filename,
+          sqliteSync: options.sqliteSync,
+        })
       : new SqlStore(
           createPostgresDatabase(target.connectionString, {
             poolSize: options.poolSize,

@@ -25,6 +25,7 @@ import * as memberships from './membership-queries.js';
 import { listRoomsForUser } from './room-listing.js';
 import { appendMessages } from './message-append.js';
 import { SqliteAppender } from './sqlite-appender.js';
+import type { SqliteSync } from './sqlite-pragmas.js';
 import { history } from './message-history.js';
 import * as tokens from './token-queries.js';
 
@@ -41,10 +42,13 @@ export class SqlStore implements Store {
   readonly #sqliteFile: string | undefined;
   #appender: SqliteAppender | undefined;
 
-  constructor(db: Kysely<Database>, dialect: SqlDialectName, options: { sqliteFile?: string | undefined } = {}) {
+  readonly #sqliteSync: SqliteSync;
+
+  constructor(db: Kysely<Database>, dialect: SqlDialectName, options: { sqliteFile?: string | undefined; sqliteSync?: SqliteSync } = {}) {
     this.#db = db;
     this.dialect = dialect;
     this.#sqliteFile = options.sqliteFile;
+    this.#sqliteSync = options.sqliteSync ?? 'full';
   }
 
   /** Applies pending migrations; `applied` is empty when the schema was up to date. */
@@ -115,7 +119,7 @@ export class SqlStore implements Store {
   appendMessages(batch: readonly NewMessage[]): Promise<AppendResult[]> {
     if (this.#sqliteFile === undefined) return appendMessages(this.#db, this.dialect, batch);
     // Started on first use, after migrations: the writer prepares its statements at once.
-    this.#appender ??= new SqliteAppender(this.#sqliteFile);
+    this.#appender ??= new SqliteAppender(this.#sqliteFile, this.#sqliteSync);
     return batch.length === 0 ? Promise.resolve([]) : this.#appender.append(batch);
   }
 

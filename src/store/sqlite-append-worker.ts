@@ -11,7 +11,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import type { AppendResult, NewMessage, StoredMessage } from '../core/store.js';
-import { configureSqlite } from './sqlite-pragmas.js';
+import { configureSqlite, type SqliteSync } from './sqlite-pragmas.js';
 
 /** A request from the main thread. */
 export interface AppendRequest {
@@ -33,8 +33,9 @@ interface ExistingRow {
   client_msg_id: string;
 }
 
-const db = new BetterSqlite3((workerData as { filename: string }).filename);
-configureSqlite(db);
+const { filename, sync } = workerData as { filename: string; sync: SqliteSync };
+const db = new BetterSqlite3(filename);
+configureSqlite(db, sync);
 
 const selectRoom = db.prepare<[number], { key: string; last_seq: number }>('SELECT key, last_seq FROM rooms WHERE id = ?');
 const selectExisting = db.prepare<[number, number, string], ExistingRow>(

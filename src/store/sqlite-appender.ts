@@ -5,13 +5,14 @@
 import { Worker } from 'node:worker_threads';
 import type { AppendResult, NewMessage } from '../core/store.js';
 import type { AppendReply, AppendRequest } from './sqlite-append-worker.js';
+import type { SqliteSync } from './sqlite-pragmas.js';
 
 /**
  * The writer thread. From the compiled build it is the .js module beside this one; from the
  * TypeScript sources (tests, tsx) a tiny bootstrap registers tsx in the thread first.
  */
-function startWorker(filename: string): Worker {
-  const workerData = { filename };
+function startWorker(filename: string, sync: SqliteSync): Worker {
+  const workerData = { filename, sync };
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sqlite-append-worker.js', import.meta.url), { workerData });
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./sqlite-append-worker.ts', import.meta.url).href;
@@ -26,8 +27,8 @@ export class SqliteAppender {
   #nextId = 1;
   #failure: Error | undefined;
 
-  constructor(filename: string) {
-    this.#worker = startWorker(filename);
+  constructor(filename: string, sync: SqliteSync = 'full') {
+    this.#worker = startWorker(filename, sync);
     this.#worker.on('message', (reply: AppendReply) => {
       const waiter = this.#pending.get(reply.id);
       if (waiter === undefined) return;

@@ -10,5 +10,5 @@ export async function handleAuth(hub: Hub, session: Session, command: AuthComman
   const verified = await hub.tokens.verify(command.token);
   if (verified.user.id !== session.user?.id) throw new HubError('forbidden', 'the token belongs to another user');
   armTokenExpiry(hub, session, verified.expiresAt);
-  session.send(ackFrame(command.id, { expiresAt: new Date(verified.expiresAt).toISOString() }));
+  session.reply(ackFrame(command.id, { expiresAt: new Date(verified.expiresAt).toISOString() }));
 }

@@ -24,7 +24,7 @@ export function handleFrame(hub: Hub, session: Session, frame: string): void {
   const parsed = parseCommand(frame);
   if (!parsed.ok) {
     hub.observer.command('invalid', 'error');
-    session.send(errorFrame('invalid_request', parsed.message, parsed.id));
+    session.reply(errorFrame('invalid_request', parsed.message, parsed.id));
     if (session.state === 'awaiting-hello') session.close(CLOSE_CODES.unauthorized, 'expected hello');
     else if (++session.badFrames > MAX_BAD_FRAMES) session.close(CLOSE_CODES.policy, 'too many invalid frames');
     return;
@@ -32,7 +32,7 @@ export function handleFrame(hub: Hub, session: Session, frame: string): void {
   const command = parsed.command;
   if (session.state === 'awaiting-hello') {
     if (command.type !== 'hello') {
-      session.send(errorFrame('unauthorized', 'the first command must be hello', command.id));
+      session.reply(errorFrame('unauthorized', 'the first command must be hello', command.id));
       session.close(CLOSE_CODES.unauthorized, 'expected hello');
       return;
     }
@@ -42,7 +42,7 @@ export function handleFrame(hub: Hub, session: Session, frame: string): void {
   if (session.state === 'authenticating') {
     // A client may pipeline commands right after hello; they run once it is welcomed.
     if (session.pending.length >= hub.options.maxInFlight) {
-      session.send(errorFrame('rate_limited', 'too many commands before welcome', command.id));
+      session.reply(errorFrame('rate_limited', 'too many commands before welcome', command.id));
       return;
     }
     session.pending.push(command);
@@ -61,7 +61,7 @@ export function runPending(hub: Hub, session: Session): void {
 function run(hub: Hub, session: Session, command: ClientCommand): void {
   if (session.inFlight >= hub.options.maxInFlight) {
     hub.observer.command(command.type, 'error');
-    session.send(errorFrame('rate_limited', 'too many commands in flight; wait for answers', command.id));
+    session.reply(errorFrame('rate_limited', 'too many commands in flight; wait for answers', command.id));
     return;
   }
   session.inFlight++;
@@ -74,11 +74,11 @@ function run(hub: Hub, session: Session, command: ClientCommand): void {
       session.inFlight--;
       hub.observer.command(command.type, 'error');
       if (isHubError(error)) {
-        session.send(errorFrame(error.code, error.message, command.id));
+        session.reply(errorFrame(error.code, error.message, command.id));
         return;
       }
       hub.logger.error({ err: error, command: command.type, sessionId: session.id }, 'command failed');
-      session.send(errorFrame('internal', 'internal error', command.id));
+      session.reply(errorFrame('internal', 'internal error', command.id));
     },
   );
 }
@@ -108,6 +108,6 @@ function execute(hub: Hub, session: Session, command: ClientCommand): Promise<vo
 }
 
 function reply(session: Session, frame: string): Promise<void> {
-  session.send(frame);
+  session.reply(frame);
   return Promise.resolve();
 }

@@ -37,7 +37,7 @@ export async function handleHello(hub: Hub, session: Session, command: HelloComm
   await hub.presence.connect(account.id, session.id);
   if ((await hub.presence.connectionCount(account.id)) > hub.options.maxConnectionsPerUser) {
     hub.observer.rateLimited('connections');
-    session.send(errorFrame('rate_limited', `at most ${hub.options.maxConnectionsPerUser} connections per user`, command.id));
+    session.reply(errorFrame('rate_limited', `at most ${hub.options.maxConnectionsPerUser} connections per user`, command.id));
     session.close(CLOSE_CODES.policy, 'too many connections');
     hub.closed(session, 'too many connections');
     return;
@@ -71,7 +71,7 @@ export async function handleHello(hub: Hub, session: Session, command: HelloComm
   session.state = 'open';
   armTokenExpiry(hub, session, verified.expiresAt);
   if (session.isClosed) return;
-  session.send(
+  session.reply(
     serialize({
       type: 'welcome',
       ...(command.id === undefined ? {} : { id: command.id }),
@@ -107,7 +107,8 @@ async function replayRooms(hub: Hub, session: Session, replays: readonly { room:
     },
     writable: () => waitWritable(hub, session),
     isClosed: () => session.isClosed,
-    send: (frame) => session.send(frame),
+    // A replay is an answer the client waits for: written at once, page by page.
+    send: (frame) => session.reply(frame),
   };
   for (const replay of replays) {
     const sync = session.syncing?.get(replay.room);
@@ -144,7 +145,7 @@ async function onlineCoMembers(hub: Hub, userId: number): Promise<string[]> {
 }
 
 function refuse(hub: Hub, session: Session, id: string | undefined, message: string): void {
-  session.send(errorFrame('unauthorized', message, id));
+  session.reply(errorFrame('unauthorized', message, id));
   session.close(CLOSE_CODES.unauthorized, 'unauthorized');
   hub.closed(session, 'unauthorized');
 }

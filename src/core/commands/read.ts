@@ -19,5 +19,5 @@ export async function handleRead(hub: Hub, session: Session, command: ReadComman
   if (position === command.seq && command.seq > 0) {
     await hub.broadcast(command.room, serialize({ type: 'receipt', room: command.room, user: user.username, seq: position }));
   }
-  session.send(ackFrame(command.id, { room: command.room, seq: position }));
+  session.reply(ackFrame(command.id, { room: command.room, seq: position }));
 }

@@ -16,12 +16,12 @@ export async function handleJoin(hub: Hub, session: Session, command: JoinComman
   // session (the floor drops them), which asked from `lastSeq` on.
   const lastSeq = (await hub.store.findRoom(room.key))?.lastSeq ?? room.lastSeq;
   if (lastSeq > 0) (session.floors ??= new Map()).set(room.key, Math.max(lastSeq, session.floors?.get(room.key) ?? 0));
-  session.send(ackFrame(command.id, { room: room.key, lastSeq }));
+  session.reply(ackFrame(command.id, { room: room.key, lastSeq }));
 }
 
 export async function handleLeave(hub: Hub, session: Session, command: LeaveCommand): Promise<void> {
   await hub.rooms.leave(session.user!, command.room);
-  session.send(ackFrame(command.id, { room: command.room }));
+  session.reply(ackFrame(command.id, { room: command.room }));
 }
 
 export async function handleHistory(hub: Hub, session: Session, command: HistoryCommand): Promise<void> {
@@ -31,5 +31,5 @@ export async function handleHistory(hub: Hub, session: Session, command: History
     limit: command.limit ?? DEFAULT_HISTORY_LIMIT,
   });
   const id = command.id === undefined ? {} : { id: command.id };
-  session.send(serialize({ type: 'history', ...id, room: command.room, messages: page.messages, hasMore: page.hasMore }));
+  session.reply(serialize({ type: 'history', ...id, room: command.room, messages: page.messages, hasMore: page.hasMore }));
 }

@@ -42,7 +42,7 @@ export async function handleSend(hub: Hub, session: Session, command: SendComman
     throw new HubError('unavailable', 'the message was not stored; retry with the same clientMsgId');
   }
   const stored = result.message;
-  session.send(
+  session.reply(
     ackFrame(command.id, {
       room,
       seq: stored.seq,
