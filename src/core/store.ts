@@ -116,6 +116,8 @@ export interface RoomStore {
   listMemberships(userId: number): Promise<MembershipRecord[]>;
   /** Public rooms and the user's rooms, with read positions and unread counts. */
   listRoomsForUser(userId: number): Promise<RoomListing[]>;
+  /** The user's rooms only (what `welcome` reports): cost grows with the user's rooms alone. */
+  listOwnRooms(userId: number): Promise<RoomListing[]>;
   listMembers(roomId: number): Promise<UserRecord[]>;
   /** Users who share a room of at most `maxRoomSize` members with `userId` (not the user). */
   listCoMembers(userId: number, maxRoomSize: number): Promise<{ id: number; username: string }[]>;

@@ -11,7 +11,7 @@ import { ROOM_COLUMNS, toRoomRecord } from './rows.js';
  * the unread messages, not the room's history; non-members have no read position, so the
  * comparison with NULL counts nothing.
  */
-export async function listRoomsForUser(db: Kysely<Database>, userId: number): Promise<RoomListing[]> {
+export async function listRoomsForUser(db: Kysely<Database>, userId: number, membersOnly = false): Promise<RoomListing[]> {
   const rows = await db
     .selectFrom('rooms as r')
     .leftJoin('memberships as m', (join) => join.onRef('m.room_id', '=', 'r.id').on('m.user_id', '=', userId))
@@ -26,7 +26,7 @@ export async function listRoomsForUser(db: Kysely<Database>, userId: number): Pr
         .where('msg.sender_id', '<>', userId)
         .as('unread'),
     )
-    .where((eb) => eb.or([eb('r.visibility', '=', 'public'), eb('m.user_id', 'is not', null)]))
+    .where((eb) => (membersOnly ? eb('m.user_id', 'is not', null) : eb.or([eb('r.visibility', '=', 'public'), eb('m.user_id', 'is not', null)])))
     .orderBy('r.key')
     .execute();
   return rows.map((row) => ({

@@ -225,6 +225,14 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         const listedPublicMine = listing.find((entry) => entry.room.id === publicMine.id);
         assert.equal(listedPublicMine?.room.lastSeq, 4);
         assert.equal(listedPublicMine?.room.visibility, 'public');
+
+        // The user's own rooms only: the same entries, without the public room alice is not in.
+        const own = (await store.listOwnRooms(alice.id)).filter((entry) => mine.has(entry.room.id));
+        assert.deepEqual(
+          own.map((entry) => entry.room.key).sort(),
+          [publicMine.key, privateMine.key, dm.key].sort(),
+        );
+        assert.deepEqual(own, listing.filter((entry) => entry.member));
       });
     });
 

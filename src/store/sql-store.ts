@@ -100,6 +100,10 @@ export class SqlStore implements Store {
     return listRoomsForUser(this.#db, userId);
   }
 
+  listOwnRooms(userId: number): Promise<RoomListing[]> {
+    return listRoomsForUser(this.#db, userId, true);
+  }
+
   listMembers(roomId: number): Promise<UserRecord[]> {
     return memberships.listMembers(this.#db, roomId);
   }

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
 import { configureSqlite } from './sqlite-pragmas.js';
 
@@ -19,10 +19,38 @@ export function createSqliteDatabase(filename: string): Kysely<Database> {
   if (!isFileless(filename)) mkdirSync(dirname(resolve(filename)), { recursive: true });
   const database = new BetterSqlite3(filename);
   try {
-    configureSqlite(database);
+    // This connection writes users, rooms, memberships and read positions; they reach the disk
+    // with the writer thread's next synced commit (one WAL), so they skip a sync of their own,
+    // which here would stall the event loop.
+    configureSqlite(database, 'normal');
   } catch (error) {
     database.close();
     throw error;
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+}
+
+/** Prepared statements kept per connection; past this, the oldest are dropped. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * The connection as Kysely sees it, with prepared statements reused by SQL text. Kysely
+ * prepares every query anew, and compiling SQL is most of what a small query costs here (a
+ * connect runs a dozen of them). better-sqlite3 statements are reusable as long as they are
+ * not iterated concurrently, and Kysely runs each to completion with `all()` or `run()`.
+ */
+function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = database.prepare(sql);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }

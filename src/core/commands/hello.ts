@@ -45,7 +45,7 @@ export async function handleHello(hub: Hub, session: Session, command: HelloComm
   const user = await hub.attachSession(session, account.id, account.username);
   if (user === undefined) return; // closed meanwhile
   // Read after the session follows its rooms: anything newer than this reaches it live.
-  const [listings, online] = await Promise.all([hub.store.listRoomsForUser(account.id), onlineCoMembers(hub, account.id)]);
+  const [listings, online] = await Promise.all([hub.store.listOwnRooms(account.id), onlineCoMembers(hub, account.id)]);
   if (session.isClosed) return;
 
   const rooms: RoomState[] = [];
