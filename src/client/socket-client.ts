@@ -40,12 +40,14 @@ export interface SocketEvents {
   /** An error that answers no command (or a command sent without waiting). */
   error: { type: 'error'; id?: string | undefined; code: string; message: string };
   close: { code: number; reason: string };
+  /** The server's `welcome`, before any event that follows it in the same frame (a replay). */
+  welcome: WelcomeEvent;
 }
 
 type Listener<T> = (event: T) => void;
 
 /** A command as the caller writes it: the client adds the id. */
-type CommandInput = ClientCommand extends infer C ? (C extends { id?: string } ? Omit<C, 'id'> : never) : never;
+export type CommandInput = ClientCommand extends infer C ? (C extends { id?: string } ? Omit<C, 'id'> : never) : never;
 
 export interface ConnectOptions {
   readonly token: string;
@@ -107,6 +109,7 @@ export class HubbubSocket {
             clearTimeout(timer);
             welcomed = true;
             socket.welcome = item;
+            socket.#emit('welcome', item);
             resolve(socket);
           } else if (item.type === 'error' && item.id === 'hello') {
             clearTimeout(timer);
@@ -136,13 +139,47 @@ export class HubbubSocket {
     return () => set.delete(listener);
   }
 
-  /** Sends a command and resolves with the event that answers it (ack, history or pong). */
-  request(command: CommandInput): Promise<ServerEvent> {
+  /**
+   * Sends a command and resolves with the event that answers it (ack, history or pong). With
+   * `timeoutMs`, rejects with a `timeout` HubbubError when no answer comes in time (a late answer
+   * is then ignored).
+   */
+  request(command: CommandInput, options: { timeoutMs?: number } = {}): Promise<ServerEvent> {
     const id = `c${this.#nextId++}`;
     return new Promise((resolve, reject) => {
-      this.#waiting.set(id, { resolve, reject });
-      this.raw(JSON.stringify({ ...command, id }));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const settle = (): void => {
+        if (timer !== undefined) clearTimeout(timer);
+        this.#waiting.delete(id);
+      };
+      this.#waiting.set(id, {
+        resolve: (event) => {
+          settle();
+          resolve(event);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      });
+      if (options.timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          this.#waiting.delete(id);
+          reject(new HubbubError('timeout', `no answer to ${command.type} in ${options.timeoutMs} ms`));
+        }, options.timeoutMs);
+      }
+      try {
+        this.raw(JSON.stringify({ ...command, id }));
+      } catch (error) {
+        settle();
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
     });
+  }
+
+  /** True while the connection is open (commands can be sent). */
+  get isOpen(): boolean {
+    return this.#ws.readyState === 1;
   }
 
   /** Sends text as it is (for tests of bad input and for fire-and-forget commands). */
@@ -213,8 +250,9 @@ export class HubbubSocket {
   }
 
   #onClose(info: { code: number; reason: string }): void {
-    for (const waiter of this.#waiting.values()) waiter.reject(new HubbubError('closed', `connection closed (${info.code})`));
+    const waiters = [...this.#waiting.values()];
     this.#waiting.clear();
+    for (const waiter of waiters) waiter.reject(new HubbubError('closed', `connection closed (${info.code})`));
     this.#emit('close', info);
   }
 }
