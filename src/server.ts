@@ -16,6 +16,7 @@ import type { TokenVerifier } from './core/token-verifier.js';
 import { createEngines } from './engines.js';
 import { createHttpApp } from './http/app.js';
 import { roomRoutes } from './http/routes/rooms.js';
+import { defaultWebDistDir, webRoutes } from './http/routes/web.js';
 import { createLogger, type PinoLogger } from './obs/logger.js';
 import { createMetrics, type Metrics } from './obs/metrics.js';
 import { openStore } from './store/open-store.js';
@@ -90,7 +91,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       }
       return { ready: Object.values(checks).every((value) => value === 'ok'), checks };
     },
-    routes: [roomRoutes({ rooms: hub.rooms, presence: hub.presence })],
+    routes: [roomRoutes({ rooms: hub.rooms, presence: hub.presence }), webRoutes({ distDir: defaultWebDistDir() })],
   });
   const ws = new WsServer(app.server, hub, logger as Logger, {
     path: '/ws',

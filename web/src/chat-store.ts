@@ -1,0 +1,571 @@
+/**
+ * The app's state and everything that changes it: one HubbubClient (reconnection, resume,
+ * dedup, the send queue and token renewal live in the SDK), the rooms with their messages,
+ * unread counts, receipts, typing and presence. Views subscribe and re-render on `changed`.
+ */
+import type { Message } from '../../src/protocol/events.js';
+import type { RoomSummary } from '../../src/protocol/http.js';
+import { dmParticipants, dmRoomKey, isDmRoomKey } from '../../src/protocol/names.js';
+import type { ConnectionState } from '../../src/client/client-events.js';
+import { HubbubError } from '../../src/client/errors.js';
+import { HubbubClient } from '../../src/client/hubbub-client.js';
+import type { SendUpdate } from '../../src/client/send-queue.js';
+import { TypingSender, TypingTracker } from '../../src/client/typing-tracker.js';
+import { refreshAcrossTabs, updateSession, type StoredSession } from './session.js';
+
+export type Presence = 'online' | 'offline';
+export type Visibility = RoomSummary['visibility'];
+
+export interface RoomEntry {
+  readonly room: string;
+  visibility: Visibility;
+  member: boolean;
+  lastSeq: number;
+  /** My read position on the server. */
+  readSeq: number;
+  unread: number;
+  /** Loaded messages, ascending by seq, each once. */
+  messages: Message[];
+  hasMoreBefore: boolean;
+  loaded: boolean;
+  loadingOlder: boolean;
+  /** The "new messages" marker: messages after this seq were unread when the room was opened. */
+  markerSeq: number | undefined;
+  /** Other members' read positions, from live receipts. */
+  receipts: Map<string, number>;
+  typing: readonly string[];
+  members: { username: string; status: Presence }[] | undefined;
+}
+
+/** One of my messages the server has not acknowledged yet (or that failed). */
+export interface OutgoingEntry {
+  readonly clientMsgId: string;
+  readonly room: string;
+  readonly text: string;
+  readonly ts: string;
+  status: 'pending' | 'failed';
+  error: string | undefined;
+}
+
+const PAGE = 50;
+
+export class ChatStore {
+  readonly me: string;
+  readonly client: HubbubClient;
+  readonly rooms = new Map<string, RoomEntry>();
+  readonly presence = new Map<string, Presence>();
+  readonly outgoing = new Map<string, OutgoingEntry>();
+  connection: ConnectionState = { status: 'idle' };
+  active: string | undefined;
+  /** A short message for the user (an action failed). */
+  notice: string | undefined;
+  /** Set when the login is gone; the app shows the sign-in screen with this reason. */
+  signedOut: string | undefined;
+  /** Changes with every update: views compare it to know they must re-render. */
+  version = 0;
+
+  readonly #listeners = new Set<() => void>();
+  readonly #typingIn = new TypingTracker((room, users) => {
+    const entry = this.rooms.get(room);
+    if (entry === undefined) return;
+    entry.typing = users;
+    this.#changed();
+  });
+  readonly #typingOut = new Map<string, TypingSender>();
+  #readTimer: number | undefined;
+  readonly #membersTimers = new Map<string, number>();
+  #noticeTimer: number | undefined;
+  #visible = true;
+  #atBottom = true;
+
+  constructor(session: StoredSession) {
+    this.me = session.username;
+    this.client = new HubbubClient({
+      url: location.origin,
+      credentials: { accessToken: session.accessToken, refreshToken: session.refreshToken, expiresAt: session.expiresAt },
+      refresh: refreshAcrossTabs,
+      backoff: { baseMs: 1000, maxMs: 30_000 },
+    });
+    this.#wire();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  start(): void {
+    this.client.start();
+    void this.refreshRooms();
+  }
+
+  stop(): void {
+    this.client.close();
+    for (const sender of this.#typingOut.values()) sender.stop();
+    this.#typingIn.reset();
+  }
+
+  // ── Queries ───────────────────────────────────────────────────────────────────────────────
+
+  /** The name a room is shown by: `# general`, or the other person of a conversation. */
+  title(room: string): string {
+    return this.dmPartner(room) ?? room;
+  }
+
+  /** The other participant of a direct conversation (undefined for rooms). */
+  dmPartner(room: string): string | undefined {
+    const pair = dmParticipants(room);
+    if (pair === undefined) return undefined;
+    const me = this.me.toLowerCase();
+    return pair[0] === me ? pair[1] : pair[0];
+  }
+
+  presenceOf(username: string): Presence {
+    return this.presence.get(username.toLowerCase()) ?? 'offline';
+  }
+
+  /** My pending and failed messages of a room, oldest first. */
+  outgoingIn(room: string): OutgoingEntry[] {
+    return [...this.outgoing.values()].filter((entry) => entry.room === room);
+  }
+
+  /** Rooms I am in, by kind, sorted by name. */
+  myRooms(): { rooms: RoomEntry[]; direct: RoomEntry[] } {
+    const mine = [...this.rooms.values()].filter((entry) => entry.member);
+    const byName = (a: RoomEntry, b: RoomEntry): number => this.title(a.room).localeCompare(this.title(b.room));
+    return {
+      rooms: mine.filter((entry) => entry.visibility !== 'dm').sort(byName),
+      direct: mine.filter((entry) => entry.visibility === 'dm').sort(byName),
+    };
+  }
+
+  publicRoomsToJoin(): RoomEntry[] {
+    return [...this.rooms.values()].filter((entry) => !entry.member && entry.visibility === 'public').sort((a, b) => a.room.localeCompare(b.room));
+  }
+
+  /** Who has read up to each message: for each other reader, the last loaded message they saw. */
+  seenBy(entry: RoomEntry): Map<number, string[]> {
+    const result = new Map<number, string[]>();
+    const seqs = entry.messages.map((m) => m.seq);
+    for (const [user, seq] of entry.receipts) {
+      if (user.toLowerCase() === this.me.toLowerCase()) continue;
+      let at: number | undefined;
+      for (const candidate of seqs) if (candidate <= seq) at = candidate;
+      if (at === undefined) continue;
+      result.set(at, [...(result.get(at) ?? []), user]);
+    }
+    return result;
+  }
+
+  // ── Actions ───────────────────────────────────────────────────────────────────────────────
+
+  async refreshRooms(): Promise<void> {
+    try {
+      const rooms = await this.client.api((http) => http.rooms());
+      for (const summary of rooms) this.#upsertSummary(summary);
+      this.#changed();
+    } catch (error) {
+      this.#report(error);
+    }
+  }
+
+  /** Opens a room: loads its newest page, places the unread marker, fetches who is in it. */
+  async open(room: string): Promise<void> {
+    this.#typingOut.get(this.active ?? '')?.stop();
+    this.active = room;
+    const entry = this.#entry(room, isDmRoomKey(room) ? 'dm' : 'public');
+    entry.markerSeq = entry.lastSeq > entry.readSeq && entry.unread > 0 ? entry.readSeq : undefined;
+    this.#changed();
+    if (!entry.loaded) await this.#loadLatest(entry);
+    void this.#loadMembers(entry);
+    this.markReadSoon();
+  }
+
+  /** Back to the room list (phones) or the welcome pane. */
+  closeRoom(): void {
+    this.stoppedTyping();
+    this.active = undefined;
+    this.#changed();
+  }
+
+  async loadOlder(room: string): Promise<void> {
+    const entry = this.rooms.get(room);
+    if (entry === undefined || !entry.loaded || !entry.hasMoreBefore || entry.loadingOlder) return;
+    const first = entry.messages[0]?.seq;
+    if (first === undefined) return;
+    entry.loadingOlder = true;
+    this.#changed();
+    try {
+      const page = await this.client.history(room, { before: first, limit: PAGE });
+      this.#merge(entry, page.messages);
+      entry.hasMoreBefore = page.hasMore;
+    } catch (error) {
+      this.#report(error);
+    } finally {
+      entry.loadingOlder = false;
+      this.#changed();
+    }
+  }
+
+  /** Loads older pages until `seq` is loaded (to jump to the first unread message). */
+  async loadUntil(room: string, seq: number): Promise<void> {
+    const entry = this.rooms.get(room);
+    while (entry !== undefined && entry.hasMoreBefore && (entry.messages[0]?.seq ?? 0) > seq) {
+      const before = entry.messages.length;
+      await this.loadOlder(room);
+      if (entry.messages.length === before) break;
+    }
+  }
+
+  send(text: string): void {
+    const room = this.active;
+    if (room === undefined) return;
+    const entry = this.rooms.get(room);
+    const partner = this.dmPartner(room);
+    this.#typingOut.get(room)?.stop();
+    // A conversation that does not exist yet is created by sending to the person.
+    const outgoing = partner !== undefined && entry !== undefined && !entry.member ? this.client.sendDirect(partner, text) : this.client.send(room, text);
+    this.outgoing.set(outgoing.clientMsgId, { clientMsgId: outgoing.clientMsgId, room, text, ts: new Date().toISOString(), status: 'pending', error: undefined });
+    this.#changed();
+  }
+
+  retry(clientMsgId: string): void {
+    const entry = this.outgoing.get(clientMsgId);
+    if (entry === undefined) return;
+    entry.status = 'pending';
+    entry.error = undefined;
+    this.client.retry(clientMsgId);
+    this.#changed();
+  }
+
+  discard(clientMsgId: string): void {
+    this.client.discard(clientMsgId);
+    this.outgoing.delete(clientMsgId);
+    this.#changed();
+  }
+
+  /** A keystroke in the composer of the active room. */
+  typed(): void {
+    const room = this.active;
+    if (room === undefined || this.rooms.get(room)?.member !== true) return;
+    let sender = this.#typingOut.get(room);
+    if (sender === undefined) this.#typingOut.set(room, (sender = new TypingSender((active) => this.client.typing(room, active))));
+    sender.input();
+  }
+
+  stoppedTyping(): void {
+    if (this.active !== undefined) this.#typingOut.get(this.active)?.stop();
+  }
+
+  async createRoom(name: string, visibility: 'public' | 'private'): Promise<void> {
+    const summary = await this.client.api((http) => http.createRoom(name, visibility));
+    this.#upsertSummary(summary);
+    // Creating over HTTP makes me a member; the live socket follows at once (membership is
+    // persistent), but joining over the socket also tells the SDK where the room starts.
+    await this.client.join(name).catch(() => undefined);
+    await this.open(name);
+  }
+
+  async join(room: string): Promise<void> {
+    const ack = await this.client.join(room);
+    const entry = this.#entry(room, 'public');
+    entry.member = true;
+    entry.lastSeq = Math.max(entry.lastSeq, ack.lastSeq ?? 0);
+    entry.readSeq = Math.max(entry.readSeq, entry.lastSeq);
+    await this.open(room);
+  }
+
+  async leave(room: string): Promise<void> {
+    await this.client.leave(room);
+    const entry = this.rooms.get(room);
+    if (entry !== undefined) {
+      entry.member = false;
+      if (entry.visibility !== 'public') this.rooms.delete(room);
+    }
+    if (this.active === room) this.active = undefined;
+    this.#changed();
+  }
+
+  async invite(room: string, username: string): Promise<void> {
+    await this.client.api((http) => http.invite(room, username));
+    const entry = this.rooms.get(room);
+    if (entry !== undefined) await this.#loadMembers(entry);
+  }
+
+  /** Opens the conversation with `username` (created on the first message). */
+  async startDirect(username: string): Promise<void> {
+    if (username.toLowerCase() === this.me.toLowerCase()) throw new Error('that is you');
+    const room = dmRoomKey(this.me, username);
+    const entry = this.#entry(room, 'dm');
+    if (!entry.member) {
+      // Not a conversation yet: it starts with the first message (which also checks the name).
+      entry.loaded = true;
+      entry.hasMoreBefore = false;
+    }
+    await this.open(room);
+  }
+
+  /** Marks the active room read up to its last message, when the user can see it. */
+  markReadSoon(): void {
+    if (this.#readTimer !== undefined) clearTimeout(this.#readTimer);
+    this.#readTimer = window.setTimeout(() => this.#markRead(), 300);
+  }
+
+  setVisible(visible: boolean): void {
+    this.#visible = visible;
+    const entry = this.active === undefined ? undefined : this.rooms.get(this.active);
+    if (!visible && entry !== undefined && entry.markerSeq === undefined) entry.markerSeq = entry.lastSeq;
+    if (visible) this.markReadSoon();
+    this.#changed();
+  }
+
+  /** The conversation is scrolled to its end: what arrives is being read. */
+  setAtBottom(atBottom: boolean): void {
+    if (atBottom === this.#atBottom) return;
+    this.#atBottom = atBottom;
+    if (atBottom) this.markReadSoon();
+  }
+
+  dismissNotice(): void {
+    this.notice = undefined;
+    this.#changed();
+  }
+
+  // ── Events from the SDK ──────────────────────────────────────────────────────────────────
+
+  #wire(): void {
+    const c = this.client;
+    c.on('state', (state) => {
+      const wasOpen = this.connection.status === 'open';
+      this.connection = state;
+      if (state.status === 'open' && !wasOpen) {
+        void this.refreshRooms();
+        const active = this.active === undefined ? undefined : this.rooms.get(this.active);
+        if (active !== undefined) void this.#loadMembers(active);
+      }
+      if (state.status !== 'open') this.#typingIn.reset();
+      this.#changed();
+    });
+    c.on('welcome', (welcome) => {
+      for (const state of welcome.rooms) {
+        const entry = this.#entry(state.room, isDmRoomKey(state.room) ? 'dm' : 'public');
+        entry.member = true;
+        entry.lastSeq = Math.max(entry.lastSeq, state.lastSeq);
+        entry.readSeq = state.readSeq;
+        entry.unread = this.#isWatching(entry.room) ? 0 : state.unread;
+      }
+      for (const user of welcome.online) this.presence.set(user.toLowerCase(), 'online');
+      this.presence.set(this.me.toLowerCase(), 'online');
+      this.#changed();
+    });
+    c.on('message', (message) => this.#onMessage(message));
+    c.on('member', (event) => {
+      if (event.user.toLowerCase() === this.me.toLowerCase()) {
+        if (event.action === 'joined') void this.refreshRooms();
+        else {
+          const entry = this.rooms.get(event.room);
+          if (entry !== undefined) entry.member = false;
+        }
+      }
+      const entry = this.rooms.get(event.room);
+      if (entry?.members !== undefined) {
+        entry.members = entry.members.filter((m) => m.username.toLowerCase() !== event.user.toLowerCase());
+        if (event.action === 'joined') {
+          entry.members.push({ username: event.user, status: this.presenceOf(event.user) });
+          // The newcomer's presence is not announced again (they may have been online for a
+          // while): ask the server who is online in the room.
+          this.#loadMembersSoon(entry);
+        }
+      }
+      this.#changed();
+    });
+    c.on('presence', (event) => {
+      this.presence.set(event.user.toLowerCase(), event.status);
+      for (const entry of this.rooms.values()) {
+        for (const member of entry.members ?? []) if (member.username.toLowerCase() === event.user.toLowerCase()) member.status = event.status;
+      }
+      this.#changed();
+    });
+    c.on('typing', (event) => {
+      if (event.user.toLowerCase() !== this.me.toLowerCase()) this.#typingIn.typing(event);
+    });
+    c.on('receipt', (event) => {
+      const entry = this.rooms.get(event.room);
+      if (entry === undefined) return;
+      if (event.user.toLowerCase() === this.me.toLowerCase()) {
+        // Read on another device (or this one): the badge follows.
+        entry.readSeq = Math.max(entry.readSeq, event.seq);
+        entry.unread = Math.max(0, Math.min(entry.unread, entry.lastSeq - entry.readSeq));
+      } else {
+        entry.receipts.set(event.user, Math.max(entry.receipts.get(event.user) ?? 0, event.seq));
+      }
+      this.#changed();
+    });
+    c.on('send', (update) => this.#onSend(update));
+    c.on('tokens', (credentials) => updateSession(this.me, credentials));
+    c.on('authFailed', ({ error }) => {
+      this.signedOut = error instanceof HubbubError && error.code === 'token_reused' ? 'Your session was ended. Please sign in again.' : 'Your session has expired. Please sign in again.';
+      this.#changed();
+    });
+    document.addEventListener('visibilitychange', () => this.setVisible(document.visibilityState === 'visible'));
+  }
+
+  #onMessage(message: Message): void {
+    const entry = this.#entry(message.room, isDmRoomKey(message.room) ? 'dm' : 'public');
+    if (!entry.member) {
+      entry.member = true;
+      if (entry.visibility === 'dm') this.#changed();
+    }
+    this.#merge(entry, [message]);
+    entry.lastSeq = Math.max(entry.lastSeq, message.seq);
+    this.#typingIn.message(message);
+    const mine = message.from.toLowerCase() === this.me.toLowerCase();
+    if (mine) {
+      this.outgoing.delete(message.clientMsgId);
+      entry.readSeq = Math.max(entry.readSeq, message.seq);
+    } else if (this.#isWatching(entry.room)) {
+      this.markReadSoon();
+    } else {
+      entry.unread++;
+    }
+    this.#changed();
+  }
+
+  #onSend(update: SendUpdate): void {
+    const entry = this.outgoing.get(update.clientMsgId);
+    if (update.status === 'sent' && update.ack !== undefined) {
+      // The ack is the message: show it stored even before its echo arrives (which then dedups).
+      const room = this.#entry(update.ack.room, isDmRoomKey(update.ack.room) ? 'dm' : 'public');
+      room.member = true;
+      this.#merge(room, [{ room: update.ack.room, seq: update.ack.seq, msgId: update.ack.msgId, from: this.client.user?.username ?? this.me, text: update.text, ts: update.ack.ts, clientMsgId: update.clientMsgId }]);
+      room.lastSeq = Math.max(room.lastSeq, update.ack.seq);
+      this.outgoing.delete(update.clientMsgId);
+    } else if (entry !== undefined) {
+      entry.status = update.status === 'failed' ? 'failed' : 'pending';
+      entry.error = update.error?.message;
+    }
+    this.#changed();
+  }
+
+  // ── Helpers ──────────────────────────────────────────────────────────────────────────────
+
+  #entry(room: string, visibility: Visibility): RoomEntry {
+    let entry = this.rooms.get(room);
+    if (entry === undefined) {
+      entry = {
+        room,
+        visibility,
+        member: false,
+        lastSeq: 0,
+        readSeq: 0,
+        unread: 0,
+        messages: [],
+        hasMoreBefore: true,
+        loaded: false,
+        loadingOlder: false,
+        markerSeq: undefined,
+        receipts: new Map(),
+        typing: [],
+        members: undefined,
+      };
+      this.rooms.set(room, entry);
+    }
+    return entry;
+  }
+
+  #upsertSummary(summary: RoomSummary): void {
+    const entry = this.#entry(summary.room, summary.visibility);
+    entry.visibility = summary.visibility;
+    entry.member = summary.member;
+    entry.lastSeq = Math.max(entry.lastSeq, summary.lastSeq);
+    entry.readSeq = Math.max(entry.readSeq, summary.readSeq);
+    entry.unread = this.#isWatching(entry.room) ? 0 : summary.unread;
+  }
+
+  /** Adds messages by seq: each seq once, ascending. */
+  #merge(entry: RoomEntry, messages: readonly Message[]): void {
+    const bySeq = new Map(entry.messages.map((m) => [m.seq, m]));
+    let added = 0;
+    for (const message of messages) {
+      if (bySeq.has(message.seq)) continue;
+      bySeq.set(message.seq, message);
+      added++;
+    }
+    if (added === 0) return;
+    entry.messages = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  async #loadLatest(entry: RoomEntry): Promise<void> {
+    try {
+      const page = await this.client.history(entry.room, { limit: PAGE });
+      this.#merge(entry, page.messages);
+      entry.hasMoreBefore = page.hasMore;
+      entry.loaded = true;
+      const last = page.messages.at(-1)?.seq;
+      if (last !== undefined) entry.lastSeq = Math.max(entry.lastSeq, last);
+    } catch (error) {
+      // A conversation that does not exist yet has no history: it starts with the first message.
+      if (error instanceof HubbubError && (error.code === 'not_found' || error.code === 'forbidden') && entry.visibility === 'dm') {
+        entry.loaded = true;
+        entry.hasMoreBefore = false;
+      } else {
+        this.#report(error);
+      }
+    } finally {
+      this.#changed();
+    }
+  }
+
+  async #loadMembers(entry: RoomEntry): Promise<void> {
+    if (!entry.member && entry.visibility !== 'public') return;
+    try {
+      const members = await this.client.api((http) => http.members(entry.room));
+      entry.members = members;
+      for (const member of members) this.presence.set(member.username.toLowerCase(), member.status);
+      this.#changed();
+    } catch {
+      // Presence is a nicety: the list stays as it was.
+    }
+  }
+
+  #loadMembersSoon(entry: RoomEntry): void {
+    const pending = this.#membersTimers.get(entry.room);
+    if (pending !== undefined) clearTimeout(pending);
+    this.#membersTimers.set(
+      entry.room,
+      window.setTimeout(() => {
+        this.#membersTimers.delete(entry.room);
+        void this.#loadMembers(entry);
+      }, 150),
+    );
+  }
+
+  #isWatching(room: string): boolean {
+    return this.active === room && this.#visible;
+  }
+
+  #markRead(): void {
+    const entry = this.active === undefined ? undefined : this.rooms.get(this.active);
+    if (entry === undefined || !entry.member || !this.#visible || !this.#atBottom) return;
+    const last = entry.messages.at(-1)?.seq ?? 0;
+    entry.unread = 0;
+    this.#changed();
+    if (last <= entry.readSeq) return;
+    entry.readSeq = last;
+    this.client.read(entry.room, last).catch(() => {
+      // Best-effort: the next message read sends the position again.
+    });
+  }
+
+  #report(error: unknown): void {
+    this.notice = error instanceof Error ? error.message : String(error);
+    if (this.#noticeTimer !== undefined) clearTimeout(this.#noticeTimer);
+    this.#noticeTimer = window.setTimeout(() => this.dismissNotice(), 6000);
+    this.#changed();
+  }
+
+  #changed(): void {
+    this.version++;
+    for (const listener of this.#listeners) listener();
+  }
+}

@@ -1,0 +1,137 @@
+/** The app: the sign-in screen, or the chat (sidebar, conversation, banner, dialogs). */
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { ChatStore } from '../chat-store.js';
+import { clearSession, loadSession, signOut, type StoredSession } from '../session.js';
+import { AuthScreen } from './AuthScreen.js';
+import { ConnectionBanner } from './ConnectionBanner.js';
+import { Conversation } from './Conversation.js';
+import { BrowseDialog, InviteDialog, MembersDialog, NewDirectDialog, NewRoomDialog } from './dialogs.js';
+import { useStore } from './hooks.js';
+import { Sidebar, type DialogKind } from './Sidebar.js';
+
+/** The open room lives in the URL (`#/r/general`), so a reload reopens it. */
+function roomFromHash(): string | undefined {
+  const match = /^#\/r\/(.+)$/.exec(location.hash);
+  if (match === null) return undefined;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return undefined;
+  }
+}
+
+function Chat({ session, onSignedOut }: { readonly session: StoredSession; readonly onSignedOut: (reason?: string) => void }) {
+  const store = useMemo(() => new ChatStore(session), [session]);
+  useStore(store);
+  const [dialog, setDialog] = useState<DialogKind | undefined>(undefined);
+  const closeDialog = useCallback(() => setDialog(undefined), []);
+
+  useEffect(() => {
+    store.start();
+    const room = roomFromHash();
+    if (room !== undefined) void store.open(room);
+    const onHash = (): void => {
+      const next = roomFromHash();
+      if (next !== undefined && next !== store.active) void store.open(next);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => {
+      window.removeEventListener('hashchange', onHash);
+      store.stop();
+    };
+  }, [store]);
+
+  useEffect(() => {
+    if (store.signedOut === undefined) return;
+    // The login is gone on the server: forget it here too.
+    clearSession();
+    onSignedOut(store.signedOut);
+  }, [store.signedOut, onSignedOut]);
+
+  const open = (room: string): void => {
+    history.replaceState(null, '', `#/r/${encodeURIComponent(room)}`);
+    void store.open(room);
+  };
+  const back = (): void => {
+    history.replaceState(null, '', '#/');
+    store.closeRoom();
+  };
+  const active = store.active === undefined ? undefined : store.rooms.get(store.active);
+
+  useEffect(() => {
+    const unread = [...store.rooms.values()].reduce((sum, entry) => sum + (entry.member && entry.room !== store.active ? entry.unread : 0), 0);
+    document.title = unread > 0 ? `(${unread}) hubbub` : 'hubbub';
+  });
+
+  return (
+    <div class={`app${active !== undefined ? ' has-active' : ''}`}>
+      <ConnectionBanner store={store} />
+      <div class="layout">
+        <Sidebar
+          store={store}
+          onOpen={open}
+          onDialog={setDialog}
+          onSignOut={() => {
+            store.stop();
+            void signOut(session).then(() => onSignedOut());
+          }}
+        />
+        <main class="main">
+          {active !== undefined ? (
+            <Conversation store={store} entry={active} onBack={back} onDialog={setDialog} />
+          ) : (
+            <div class="welcome-pane">
+              <h1>Hi {store.me} 👋</h1>
+              <p>Pick a room on the left, create one, or start a direct message.</p>
+              <div class="welcome-actions">
+                <button type="button" class="primary" onClick={() => setDialog('new-room')}>
+                  Create a room
+                </button>
+                <button type="button" class="ghost" onClick={() => setDialog('browse')}>
+                  Browse rooms
+                </button>
+                <button type="button" class="ghost" onClick={() => setDialog('new-dm')}>
+                  New direct message
+                </button>
+              </div>
+            </div>
+          )}
+        </main>
+      </div>
+      {store.notice !== undefined && (
+        <div class="toast" role="alert">
+          <span>{store.notice}</span>
+          <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => store.dismissNotice()}>
+            ×
+          </button>
+        </div>
+      )}
+      {dialog === 'new-room' && <NewRoomDialog store={store} onClose={closeDialog} />}
+      {dialog === 'browse' && <BrowseDialog store={store} onClose={closeDialog} />}
+      {dialog === 'new-dm' && <NewDirectDialog store={store} onClose={closeDialog} />}
+      {dialog === 'invite' && active !== undefined && <InviteDialog store={store} room={active.room} onClose={closeDialog} />}
+      {dialog === 'members' && active !== undefined && <MembersDialog store={store} room={active.room} onClose={closeDialog} />}
+    </div>
+  );
+}
+
+export function App() {
+  const [session, setSession] = useState<StoredSession | undefined>(() => loadSession());
+  const [reason, setReason] = useState<string | undefined>(undefined);
+  const onSignedOut = useCallback((why?: string) => {
+    setReason(why);
+    setSession(undefined);
+  }, []);
+  if (session === undefined) {
+    return (
+      <AuthScreen
+        reason={reason}
+        onSignedIn={(next) => {
+          setReason(undefined);
+          setSession(next);
+        }}
+      />
+    );
+  }
+  return <Chat key={session.refreshToken} session={session} onSignedOut={onSignedOut} />;
+}

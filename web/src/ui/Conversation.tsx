@@ -1,0 +1,162 @@
+/** The open room or conversation: its header, messages, who is typing, and the composer. */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { describeTyping } from '../../../src/client/typing-tracker.js';
+import type { ChatStore, RoomEntry } from '../chat-store.js';
+import { Avatar, PresenceDot } from './Avatar.js';
+import { LockIcon, UsersIcon } from './icons.js';
+import { MessageList } from './MessageList.js';
+import type { DialogKind } from './Sidebar.js';
+
+const MAX_TEXT = 4000;
+
+function Composer({ store, entry }: { readonly store: ChatStore; readonly entry: RoomEntry }) {
+  const [draft, setDraft] = useState('');
+  const input = useRef<HTMLTextAreaElement>(null);
+  const label = entry.visibility === 'dm' ? `Message ${store.title(entry.room)}` : `Message #${entry.room}`;
+
+  useEffect(() => {
+    setDraft('');
+    input.current?.focus();
+  }, [entry.room]);
+
+  useEffect(() => {
+    // Grow with the text, up to the stylesheet's max-height.
+    const el = input.current;
+    if (el === null) return;
+    el.style.height = 'auto';
+    el.style.height = `${el.scrollHeight}px`;
+  }, [draft]);
+
+  const send = (): void => {
+    const text = draft.trim();
+    if (text.length === 0 || text.length > MAX_TEXT) return;
+    store.send(text);
+    setDraft('');
+  };
+
+  return (
+    <form
+      class="composer"
+      onSubmit={(event) => {
+        event.preventDefault();
+        send();
+      }}
+    >
+      <label class="visually-hidden" for="composer-input">
+        {label}
+      </label>
+      <textarea
+        id="composer-input"
+        ref={input}
+        rows={1}
+        placeholder={label}
+        value={draft}
+        maxLength={MAX_TEXT}
+        onInput={(event) => {
+          setDraft(event.currentTarget.value);
+          if (event.currentTarget.value.length > 0) store.typed();
+          else store.stoppedTyping();
+        }}
+        onBlur={() => store.stoppedTyping()}
+        onKeyDown={(event) => {
+          // Enter sends; Shift+Enter is a new line; an IME composition keeps its Enter.
+          if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+            event.preventDefault();
+            send();
+          }
+        }}
+      />
+      <button type="submit" class="send-button" aria-label="Send message" disabled={draft.trim().length === 0}>
+        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+          <path d="M3 20.5 21 12 3 3.5v6.6l12 1.9-12 1.9z" fill="currentColor" />
+        </svg>
+      </button>
+    </form>
+  );
+}
+
+export interface ConversationProps {
+  readonly store: ChatStore;
+  readonly entry: RoomEntry;
+  readonly onBack: () => void;
+  readonly onDialog: (kind: DialogKind) => void;
+}
+
+export function Conversation({ store, entry, onBack, onDialog }: ConversationProps) {
+  const partner = store.dmPartner(entry.room);
+  const members = entry.members ?? [];
+  const online = members.filter((m) => m.status === 'online').length;
+  const typing = describeTyping(entry.typing);
+  const [joining, setJoining] = useState(false);
+
+  return (
+    <section class="conversation" aria-label={partner !== undefined ? `Conversation with ${partner}` : `Room ${entry.room}`}>
+      <header class="conversation-header">
+        <button type="button" class="icon-button back-button" aria-label="Back to rooms" onClick={onBack}>
+          ‹
+        </button>
+        {partner !== undefined ? <Avatar name={partner} presence={store.presenceOf(partner)} /> : <span class="room-hash big" aria-hidden="true">{entry.visibility === 'private' ? <LockIcon /> : '#'}</span>}
+        <div class="conversation-title">
+          <h1>{partner ?? entry.room}</h1>
+          {partner !== undefined ? (
+            <span class="subtitle">
+              <PresenceDot status={store.presenceOf(partner)} /> {store.presenceOf(partner) === 'online' ? 'Online' : 'Offline'}
+            </span>
+          ) : (
+            <button type="button" class="subtitle link-button" onClick={() => onDialog('members')} aria-label={`${members.length} members, ${online} online: show members`}>
+              {members.length} member{members.length === 1 ? '' : 's'} · {online} online
+            </button>
+          )}
+        </div>
+        <div class="conversation-actions">
+          {partner === undefined && (
+            <button type="button" class="icon-button" aria-label="Show members" title="Members" onClick={() => onDialog('members')}>
+              <UsersIcon />
+            </button>
+          )}
+          {entry.visibility === 'private' && entry.member && (
+            <button type="button" class="ghost" onClick={() => onDialog('invite')}>
+              Invite
+            </button>
+          )}
+          {partner === undefined && entry.member && (
+            <button type="button" class="ghost" onClick={() => void store.leave(entry.room)}>
+              Leave
+            </button>
+          )}
+        </div>
+      </header>
+      <MessageList store={store} entry={entry} />
+      <div class="typing-line" aria-live="polite">
+        {typing !== '' && (
+          <>
+            <span class="typing-dots" aria-hidden="true">
+              <span />
+              <span />
+              <span />
+            </span>
+            {typing}
+          </>
+        )}
+      </div>
+      {entry.member || partner !== undefined ? (
+        <Composer store={store} entry={entry} />
+      ) : (
+        <div class="join-bar">
+          <span>You are viewing #{entry.room}.</span>
+          <button
+            type="button"
+            class="primary"
+            disabled={joining}
+            onClick={() => {
+              setJoining(true);
+              store.join(entry.room).finally(() => setJoining(false));
+            }}
+          >
+            Join #{entry.room}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
