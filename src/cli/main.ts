@@ -7,8 +7,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
 import { settingsMarkdown } from '../config/settings.js';
+import { CliUsageError, runChat } from './chat.js';
 import { runMigrate } from './migrate.js';
 import { runServe } from './serve.js';
+import { runBench } from './bench.js';
+import { runTail } from './tail.js';
 
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
@@ -57,6 +60,39 @@ function buildProgram(): Command {
       process.stdout.write(`${settingsMarkdown()}\n`);
     });
 
+  const collect = (value: string, previous: string[]): string[] => [...previous, value];
+  program
+    .command('chat')
+    .description('chat in the terminal (password from HUBBUB_PASSWORD or asked without echo)')
+    .requiredOption('--url <url>', 'the server, e.g. http://localhost:3000')
+    .requiredOption('--user <name>', 'your username')
+    .option('--room <room>', 'a room to join; repeat for more (the first is current)', collect, [])
+    .action(async (options: { url: string; user: string; room: string[] }) => {
+      await runChat(options);
+    });
+
+  program
+    .command('tail')
+    .description("print a room's messages as JSON lines, live (for scripts)")
+    .requiredOption('--url <url>', 'the server, e.g. http://localhost:3000')
+    .requiredOption('--user <name>', 'the username to read as (password from HUBBUB_PASSWORD)')
+    .requiredOption('--room <room>', 'the room to follow')
+    .option('--history <n>', 'print the last N messages first', '0')
+    .action(async (options: { url: string; user: string; room: string; history: string }) => {
+      await runTail({ url: options.url, user: options.user, room: options.room, history: Number(options.history) });
+    });
+
+  program
+    .command('bench')
+    .description('run the load tool: hubbub beside Socket.IO and a bare ws hub (hubbub bench --help)')
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[args...]', 'passed to the load tool')
+    .action(async (args: string[]) => {
+      process.exitCode = await runBench(args);
+    });
+
   return program;
 }
 
@@ -68,6 +104,11 @@ async function main(argv: string[]): Promise<void> {
     if (error instanceof CommanderError) {
       // Help and version are successes; anything else is a usage error commander already printed.
       process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
+      return;
+    }
+    if (error instanceof CliUsageError) {
+      process.stderr.write(`hubbub: ${error.message}\n`);
+      process.exitCode = EXIT_USAGE;
       return;
     }
     if (error instanceof ConfigError) {

@@ -1,0 +1,335 @@
+/**
+ * `hubbub chat`: a terminal client. Signs in (the password is asked without echo, or read from
+ * HUBBUB_PASSWORD for scripts), joins the given rooms and shows messages, typing and presence as
+ * they happen. A line of text goes to the current room; commands start with `/`.
+ * The HubbubClient underneath reconnects, resumes and retries sends by itself.
+ */
+import { createInterface, type Interface } from 'node:readline';
+import { WebSocket } from 'ws';
+import { HubbubError } from '../client/errors.js';
+import { HubbubHttp } from '../client/http-client.js';
+import { HubbubClient } from '../client/hubbub-client.js';
+import type { WebSocketFactory } from '../client/socket-client.js';
+import { TypingSender, TypingTracker, describeTyping } from '../client/typing-tracker.js';
+import type { Message } from '../protocol/events.js';
+import { dmParticipants } from '../protocol/names.js';
+
+export interface RemoteOptions {
+  /** The server's base URL (`http://localhost:3000`). */
+  readonly url: string;
+  readonly user: string;
+}
+
+export interface ChatOptions extends RemoteOptions {
+  readonly room: readonly string[];
+}
+
+/** Streams the command talks through (the process's own, or a test's). */
+export interface Terminal {
+  readonly input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
+  readonly output: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+}
+
+const processTerminal = (): Terminal => ({ input: process.stdin, output: process.stdout, env: process.env });
+
+/** A usage problem (exit code 2), as opposed to a failure while running. */
+export class CliUsageError extends Error {
+  override readonly name = 'CliUsageError';
+}
+
+/** Reads a password from the terminal without echoing it. */
+export function promptPassword(terminal: Terminal, prompt: string): Promise<string> {
+  const { input, output } = terminal;
+  if (input.isTTY !== true || input.setRawMode === undefined) {
+    return Promise.reject(new CliUsageError('no terminal to ask the password on: set HUBBUB_PASSWORD'));
+  }
+  const setRaw = input.setRawMode.bind(input);
+  output.write(prompt);
+  return new Promise((resolve, reject) => {
+    let password = '';
+    const finish = (error?: Error): void => {
+      input.removeListener('data', onData);
+      setRaw(false);
+      input.pause();
+      output.write('\n');
+      if (error !== undefined) reject(error);
+      else resolve(password);
+    };
+    const onData = (chunk: Buffer | string): void => {
+      for (const char of chunk.toString('utf8')) {
+        if (char === '\r' || char === '\n') return finish();
+        if (char === '\u0003') return finish(new CliUsageError('cancelled'));
+        if (char === '\u007f' || char === '\b') password = password.slice(0, -1);
+        else if (char >= ' ') password += char;
+      }
+    };
+    setRaw(true);
+    input.resume();
+    input.on('data', onData);
+  });
+}
+
+/** Signs in with HUBBUB_PASSWORD or a password asked on the terminal; returns a started client. */
+export async function signInFromTerminal(options: RemoteOptions, terminal: Terminal): Promise<HubbubClient> {
+  const url = options.url.replace(/\/$/, '');
+  if (!/^https?:\/\//.test(url)) throw new CliUsageError(`--url must be an http(s) URL, not ${options.url}`);
+  const password = terminal.env.HUBBUB_PASSWORD ?? (await promptPassword(terminal, `Password for ${options.user}: `));
+  const tokens = await new HubbubHttp(url).login(options.user, password);
+  const client = new HubbubClient({
+    url,
+    WebSocket: WebSocket as unknown as WebSocketFactory,
+    credentials: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: Date.now() + tokens.expiresIn * 1000 },
+  });
+  client.start();
+  await client.whenOpen(15_000);
+  return client;
+}
+
+/** `#general` for rooms, `@bob` for the conversation with bob. */
+export function roomLabel(room: string, me: string): string {
+  const pair = dmParticipants(room);
+  if (pair === undefined) return `#${room}`;
+  return `@${pair[0] === me.toLowerCase() ? pair[1] : pair[0]}`;
+}
+
+function clock(ts: string): string {
+  const date = new Date(ts);
+  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+}
+
+export function formatMessage(message: Message, me: string): string {
+  return `[${clock(message.ts)}] ${roomLabel(message.room, me)} <${message.from}> ${message.text}`;
+}
+
+const HELP = [
+  'Type a message and press Enter to send it to the current room.',
+  '  /join ROOM       join (or create) a public room and make it current',
+  '  /switch ROOM     make a room you are in current',
+  '  /leave [ROOM]    leave a room (the current one by default)',
+  '  /dm USER TEXT    send a direct message',
+  '  /history [N]     the last N messages of the current room (default 20)',
+  '  /rooms           your rooms and the public ones, with unread counts',
+  '  /quit            leave (Ctrl-C too)',
+].join('\n');
+
+/** Runs the chat until `/quit`, Ctrl-C or the end of input. */
+export async function runChat(options: ChatOptions, terminal: Terminal = processTerminal()): Promise<void> {
+  // Ctrl-C on a terminal arrives as the interface's SIGINT; without one, as the process's. The
+  // handlers go in first, so that a signal at any point quits cleanly.
+  let quit: (() => void) | undefined;
+  let interrupted = false;
+  const onSignal = (): void => {
+    interrupted = true;
+    quit?.();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await chat(options, terminal, {
+      interrupted: () => interrupted,
+      setQuit: (fn) => (quit = fn),
+    });
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+async function chat(
+  options: ChatOptions,
+  terminal: Terminal,
+  signals: { interrupted(): boolean; setQuit(quit: () => void): void },
+): Promise<void> {
+  const client = await signInFromTerminal(options, terminal);
+  if (signals.interrupted()) {
+    client.close();
+    return;
+  }
+  const me = client.user?.username ?? options.user;
+  const { output } = terminal;
+  const tty = output.isTTY === true && terminal.input.isTTY === true;
+  let current: string | undefined;
+  let rl: Interface | undefined;
+
+  /** Prints a line above the prompt without breaking what the user is typing. */
+  const print = (line: string): void => {
+    if (rl !== undefined && tty) {
+      output.write('\r\u001b[2K');
+      output.write(`${line}\n`);
+      rl.prompt(true);
+    } else {
+      output.write(`${line}\n`);
+    }
+  };
+  const setPrompt = (): void => {
+    rl?.setPrompt(current === undefined ? '> ' : `${roomLabel(current, me)}> `);
+  };
+
+  for (const room of options.room) {
+    try {
+      await client.join(room);
+      current ??= room;
+    } catch (error) {
+      print(`! cannot join #${room}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  current ??= client.welcome?.rooms[0]?.room;
+
+  const typingIn = new TypingTracker((room, users) => {
+    const text = describeTyping(users);
+    if (text !== '') print(`* ${text} in ${roomLabel(room, me)}`);
+  });
+  let typingOut: TypingSender | undefined;
+  let typingRoom: string | undefined;
+
+  client.on('message', (message) => {
+    typingIn.message(message);
+    print(formatMessage(message, me));
+  });
+  client.on('typing', (event) => {
+    if (event.user.toLowerCase() !== me.toLowerCase()) typingIn.typing(event);
+  });
+  client.on('presence', (event) => print(`* ${event.user} is ${event.status}`));
+  client.on('member', (event) => {
+    if (event.user.toLowerCase() !== me.toLowerCase()) print(`* ${event.user} ${event.action} ${roomLabel(event.room, me)}`);
+  });
+  client.on('state', (state) => {
+    if (state.status === 'reconnecting') print(`* connection lost (${state.reason}); reconnecting in ${Math.ceil(state.delayMs / 1000)} s`);
+    else if (state.status === 'open') print('* connected');
+    else if (state.status === 'offline' && state.fatal) print(`! signed out: ${state.reason}`);
+  });
+  client.on('send', (update) => {
+    if (update.status === 'failed') print(`! not delivered (${update.error?.message ?? 'unknown error'}): ${update.text}`);
+  });
+
+  const commands: Record<string, (args: string) => Promise<void>> = {
+    help: async () => print(HELP),
+    join: async (args) => {
+      const room = args.trim();
+      if (room === '') return print('! usage: /join ROOM');
+      await client.join(room);
+      current = room;
+      setPrompt();
+      print(`* joined #${room}`);
+    },
+    switch: async (args) => {
+      const room = args.trim();
+      if (room === '') return print('! usage: /switch ROOM');
+      current = room;
+      setPrompt();
+      print(`* now in ${roomLabel(room, me)}`);
+    },
+    leave: async (args) => {
+      const room = args.trim() === '' ? current : args.trim();
+      if (room === undefined) return print('! usage: /leave ROOM');
+      await client.leave(room);
+      print(`* left ${roomLabel(room, me)}`);
+      if (room === current) {
+        current = undefined;
+        setPrompt();
+      }
+    },
+    dm: async (args) => {
+      const match = /^(\S+)\s+([\s\S]+)$/.exec(args.trim());
+      if (match === null) return print('! usage: /dm USER TEXT');
+      await client.sendDirect(match[1]!, match[2]!).done;
+    },
+    history: async (args) => {
+      if (current === undefined) return print('! no current room: /join one first');
+      const limit = args.trim() === '' ? 20 : Number(args.trim());
+      if (!Number.isInteger(limit) || limit < 1 || limit > 200) return print('! usage: /history [N] with N from 1 to 200');
+      const page = await client.history(current, { limit });
+      print(`--- last ${page.messages.length} message${page.messages.length === 1 ? '' : 's'} of ${roomLabel(current, me)} ---`);
+      for (const message of page.messages) print(formatMessage(message, me));
+      print('---');
+    },
+    rooms: async () => {
+      const rooms = await client.api((http) => http.rooms());
+      if (rooms.length === 0) return print('* no rooms yet: /join one');
+      for (const room of rooms) {
+        const marks = [room.member ? 'member' : room.visibility, room.unread > 0 ? `${room.unread} unread` : ''].filter((m) => m !== '');
+        print(`  ${room.room === current ? '*' : ' '} ${roomLabel(room.room, me).padEnd(24)} ${marks.join(', ')}`);
+      }
+    },
+  };
+
+  print(`* signed in as ${me}${current === undefined ? '' : `, in ${roomLabel(current, me)}`}. Type /help for commands.`);
+
+  await new Promise<void>((resolve) => {
+    const lines = createInterface({ input: terminal.input, output: tty ? output : undefined, terminal: tty });
+    rl = lines;
+    setPrompt();
+    if (tty) lines.prompt();
+    let closing = false;
+    const quit = (): void => {
+      if (closing) return;
+      closing = true;
+      typingOut?.stop();
+      lines.close();
+    };
+    lines.on('SIGINT', quit);
+    signals.setQuit(quit);
+    if (signals.interrupted()) quit();
+    lines.on('close', () => {
+      closing = true;
+      resolve();
+    });
+    if (tty) {
+      terminal.input.on('keypress', (_text: string | undefined, key: { ctrl?: boolean; name?: string } | undefined) => {
+        // Ctrl-C and Enter are not typing (and after quitting nothing is).
+        if (closing || current === undefined || key?.ctrl === true || key?.name === 'return') return;
+        if (typingRoom !== current) {
+          typingOut?.stop();
+          const room = current;
+          typingRoom = room;
+          typingOut = new TypingSender((active) => client.typing(room, active));
+        }
+        typingOut?.input();
+      });
+    }
+    // Lines run one after another, so output keeps the order of the input.
+    let queue = Promise.resolve();
+    lines.on('line', (line) => {
+      queue = queue.then(async () => {
+        if (closing) return;
+        const text = line.trim();
+        if (text === '') return;
+        if (text === '/quit' || text === '/exit') return quit();
+        try {
+          if (text.startsWith('/')) {
+            const [, name = '', args = ''] = /^\/(\S+)\s*([\s\S]*)$/.exec(text) ?? [];
+            const command = commands[name];
+            if (command === undefined) print(`! unknown command /${name}: /help lists them`);
+            else await command(args);
+          } else if (current === undefined) {
+            print('! no current room: /join one first');
+          } else {
+            typingOut?.stop();
+            client.send(current, line);
+          }
+        } catch (error) {
+          print(`! ${error instanceof HubbubError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error)}`);
+        } finally {
+          if (tty && !closing) lines.prompt();
+        }
+      });
+    });
+  });
+
+  // Messages still in the queue get a moment to go out before the connection closes.
+  await waitForSends(client, 3000);
+  typingOut?.stop();
+  typingIn.reset();
+  client.close();
+  if (tty) output.write('\n');
+  terminal.input.pause();
+}
+
+/** Waits until nothing is pending (or `timeoutMs`), so a quick `/quit` does not drop a message. */
+async function waitForSends(client: HubbubClient, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (client.outgoing().some((o) => o.status === 'pending') && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
