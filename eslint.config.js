@@ -8,7 +8,7 @@ const restrict = (patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'web/dist/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'data/', 'web/dist/', 'coverage/', '.prof/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
