@@ -1,4 +1,5 @@
 /** Opening many benchmark clients quickly, spread over several loopback source addresses. */
+import type { Progress } from './report/progress.js';
 import type { BenchClient, DeliverySink, RunningTarget, Target } from './types.js';
 
 /** Connections per source address: well under the ~28k ephemeral ports each one has. */
@@ -18,13 +19,14 @@ export interface OpenClientsOptions {
   readonly sink?: DeliverySink;
   /** Connections opened at once. */
   readonly concurrency?: number;
-  /** Called after each client is ready (progress). */
-  readonly onReady?: () => void;
+  /** Shows the connecting on the operator's terminal. */
+  readonly progress?: Progress;
 }
 
 /** Opens `count` clients (each joined to its room), at most `concurrency` at a time. */
 export async function openClients(target: Target, running: RunningTarget, options: OpenClientsOptions): Promise<BenchClient[]> {
   const clients: BenchClient[] = new Array<BenchClient>(options.count);
+  options.progress?.start(`${target.name}: connecting ${options.count} clients`, options.count);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < options.count) {
@@ -37,10 +39,11 @@ export async function openClients(target: Target, running: RunningTarget, option
       const room = options.room?.(index);
       if (room !== undefined) await client.join(room);
       clients[index] = client;
-      options.onReady?.();
+      options.progress?.tick();
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 100, options.count) }, worker));
+  options.progress?.done();
   return clients;
 }
 

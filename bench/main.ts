@@ -10,6 +10,7 @@ import { spawnSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import { Progress } from './report/progress.js';
 import { formatTable, toJsonLine, toMarkdown, type BenchResult } from './report/table.js';
 import { writeCharts } from './report/charts.js';
 import { fanoutScenario } from './scenarios/fanout.js';
@@ -124,6 +125,7 @@ async function run(selected: ScenarioName[], options: Options): Promise<void> {
   const status = (text: string): void => {
     process.stderr.write(`[bench] ${text}\n`);
   };
+  const progress = new Progress();
   status(`generator pid ${process.pid}${pinned ? ' pinned to CPU 1, servers to CPU 0' : ' (not pinned)'}`);
 
   for (const scenarioName of selected) {
@@ -141,6 +143,7 @@ async function run(selected: ScenarioName[], options: Options): Promise<void> {
                 ...(t.startsWith('hubbub') && window !== undefined ? { BATCH_WINDOW_MS: String(window) } : {}),
               }),
               status,
+              progress,
             };
             const rows = await scenario.run(targets[targetName], params as never, context);
             for (const row of rows) {

@@ -3,6 +3,7 @@
  * is near 100 %, the generator — not the server — limited the figure, which is then a lower
  * bound) and the server's share of its core.
  */
+import { cpuShare } from './stats/rate.js';
 import type { RunningTarget } from './types.js';
 
 export interface CpuWindow {
@@ -25,10 +26,6 @@ export async function startCpuWindow(server: RunningTarget): Promise<() => Promi
     const wallMs = performance.now() - wallStart;
     const cpu = process.cpuUsage(cpuStart);
     const serverMs = (await server.cpuMs()) - serverStart;
-    return {
-      wallMs,
-      generatorShare: (cpu.user + cpu.system) / 1000 / wallMs,
-      serverShare: serverMs / wallMs,
-    };
+    return { wallMs, generatorShare: cpuShare((cpu.user + cpu.system) / 1000, wallMs), serverShare: cpuShare(serverMs, wallMs) };
   };
 }

@@ -33,8 +33,8 @@ export const fanoutScenario: Scenario<FanoutParams> = {
     const results: BenchResult[] = [];
     try {
       context.status(`fanout ${target.name}: connecting ${params.subscribers} subscribers`);
-      const subscribers = await openClients(target, running, { count: params.subscribers, prefix: 'sub', room: () => ROOM, sink: counter });
-      const publishers = await openClients(target, running, { count: params.publishers, prefix: 'pub', room: () => ROOM });
+      const subscribers = await openClients(target, running, { count: params.subscribers, prefix: 'sub', room: () => ROOM, sink: counter, progress: context.progress });
+      const publishers = await openClients(target, running, { count: params.publishers, prefix: 'pub', room: () => ROOM, progress: context.progress });
       await warmUp(publishers, counter, params);
       for (const rate of params.rates) {
         context.status(`fanout ${target.name}: N=${params.subscribers} at ${rate} msg/s`);

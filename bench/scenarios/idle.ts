@@ -23,13 +23,13 @@ export const idleScenario: Scenario<IdleParams> = {
     const running = await target.start({ cpu: context.serverCpu, env: context.env(target.name) });
     try {
       const roomOf = (i: number): string => `idle-${Math.floor(i / params.roomSize)}`;
-      const warm = await openClients(target, running, { count: WARM_UP, prefix: 'warm', room: () => 'warm-up' });
+      const warm = await openClients(target, running, { count: WARM_UP, prefix: 'warm', room: () => 'warm-up', progress: context.progress });
       await sleep(1000);
       const before = await running.rssBytes();
       context.status(`idle ${target.name}: opening ${params.connections} connections`);
       const endCpu = await startCpuWindow(running);
       const started = performance.now();
-      const clients = await openClients(target, running, { count: params.connections, prefix: 'idle', room: roomOf, concurrency: 200 });
+      const clients = await openClients(target, running, { count: params.connections, prefix: 'idle', room: roomOf, concurrency: 200, progress: context.progress });
       const connectMs = performance.now() - started;
       const cpu = await endCpu();
       await sleep(2000); // let allocations settle before reading RSS

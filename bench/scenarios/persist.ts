@@ -29,7 +29,7 @@ export const persistScenario: Scenario<PersistParams> = {
     const running = await target.start({ cpu: context.serverCpu, env: { ...context.env(target.name), DATABASE_URL: database.url } });
     try {
       const roomOf = (i: number): string => `persist-${Math.floor(i / params.sendersPerRoom)}`;
-      const senders = await openClients(target, running, { count: params.senders, prefix: 'writer', room: roomOf });
+      const senders = await openClients(target, running, { count: params.senders, prefix: 'writer', room: roomOf, progress: context.progress });
       context.status(`persist ${target.name} on ${params.database}: ${params.senders} senders for ${params.durationMs / 1000} s`);
       const latency = new LatencyHistogram();
       let acks = 0;

@@ -27,7 +27,7 @@ export const roomsScenario: Scenario<RoomsParams> = {
     try {
       context.status(`rooms ${target.name}: connecting ${params.clients} clients`);
       const roomOf = (i: number): string => `room-${Math.floor(i / params.roomSize)}`;
-      const clients = await openClients(target, running, { count: params.clients, prefix: 'member', room: roomOf, sink: counter });
+      const clients = await openClients(target, running, { count: params.clients, prefix: 'member', room: roomOf, sink: counter, progress: context.progress });
       context.status(`rooms ${target.name}: ${params.clients} clients sending 1 msg/s for ${params.durationMs / 1000} s`);
       counter.startWindow();
       const endCpu = await startCpuWindow(running);

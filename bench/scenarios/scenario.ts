@@ -1,4 +1,5 @@
 /** What every scenario gets and gives back. */
+import type { Progress } from '../report/progress.js';
 import type { BenchResult } from '../report/table.js';
 import type { Target, TargetName } from '../types.js';
 
@@ -9,6 +10,8 @@ export interface ScenarioContext {
   readonly env: (target: TargetName) => Record<string, string>;
   /** A progress line for the operator (stderr). */
   readonly status: (text: string) => void;
+  /** A progress bar for long steps (connecting thousands of clients). */
+  readonly progress: Progress;
 }
 
 export interface Scenario<P> {

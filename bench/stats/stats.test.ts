@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { DeliveryCounter, lossReport } from './delivery-counter.js';
 import { HIGHEST_MS, LatencyHistogram, LOWEST_MS, MAX_RELATIVE_ERROR } from './latency-histogram.js';
-import { cpuShare, openLoopSchedule, perSecond } from './rate.js';
+import { cpuShare, perSecond } from './rate.js';
 
 /** The exact nearest-rank percentile of a sample, the definition the histogram approximates. */
 function exactPercentile(sorted: readonly number[], p: number): number {
@@ -201,45 +201,6 @@ describe('lossReport', () => {
     assert.equal(lossReport({ published: 100, acked: 90, subscribers: 2, received: 180 }).lostAcked, 0);
     assert.equal(lossReport({ published: 100, acked: 100, subscribers: 2, received: 190 }).lostAcked, 10);
     assert.throws(() => lossReport({ published: -1, subscribers: 1, received: 0 }), RangeError);
-  });
-});
-
-describe('openLoopSchedule', () => {
-  test('count, order, range and even spacing', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 20_000 }),
-        fc.integer({ min: 0, max: 3_000 }),
-        fc.integer({ min: 1, max: 16 }),
-        (rate, durationMs, publishers) => {
-          const schedule = openLoopSchedule(rate, durationMs, publishers);
-          assert.equal(schedule.length, publishers);
-          const all = schedule.flat();
-          assert.equal(all.length, Math.round((rate * durationMs) / 1000));
-          const step = 1000 / rate;
-          schedule.forEach((times, j) => {
-            times.forEach((t, i) => {
-              assert.ok(t >= 0 && t < durationMs, `${t} outside [0, ${durationMs})`);
-              // Publisher j sends at grid steps j, j + P, j + 2P, …
-              assert.ok(Math.abs(t - (j + i * publishers) * step) < 1e-9 * Math.max(1, t));
-              if (i > 0) assert.ok(t > (times[i - 1] ?? Number.NaN));
-            });
-          });
-          // All publishers together: one send per grid step, none sharing a time.
-          const sorted = [...all].sort((a, b) => a - b);
-          sorted.forEach((t, k) => assert.ok(Math.abs(t - k * step) < 1e-9 * Math.max(1, t)));
-        },
-      ),
-      { numRuns: 200 },
-    );
-  });
-
-  test('staggered publishers and edge cases', () => {
-    assert.deepEqual(openLoopSchedule(4, 1000, 2), [[0, 500], [250, 750]]);
-    assert.deepEqual(openLoopSchedule(0, 1000, 3), [[], [], []]);
-    assert.deepEqual(openLoopSchedule(1.5, 1000, 1), [[0, 1000 / 1.5]]); // 1.5 rounds to 2
-    assert.throws(() => openLoopSchedule(10, 1000, 0), RangeError);
-    assert.throws(() => openLoopSchedule(-1, 1000, 1), RangeError);
   });
 });
 
