@@ -1,13 +1,19 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under src/, test/ and bench/ with Node's test runner (TypeScript through tsx),
-// streams the spec output, and ends with one plain line: "tests: N passed, N failed[, N skipped]".
-// Arguments, when given, are file or directory filters (substrings of the test file paths).
+// Runs every *.test.ts under src/, test/ and bench/ with Node's test runner (TypeScript through
+// tsx), streams the spec output, and ends with one plain line:
+// "tests: N passed, N failed, N skipped". Arguments, when given, are filters (substrings of the
+// test file paths).
+//
+// Two passes: the quick files two at a time, then the heavy ones (several server processes, a
+// browser, load runs) one at a time, so that they do not starve each other of the machine's
+// CPU and turn generous timeouts into flaky failures.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
+const HEAVY = ['test/browser.test.ts', 'test/cluster.test.ts', 'test/load.test.ts', 'test/churn.test.ts'];
 
 function collect(dir, out) {
   let entries;
@@ -25,7 +31,8 @@ function collect(dir, out) {
   return out;
 }
 
-const files = [...collect(join(root, 'src'), []), ...collect(join(root, 'test'), []), ...collect(join(root, 'bench'), [])]
+const files = ['src', 'test', 'bench']
+  .flatMap((dir) => collect(join(root, dir), []))
   .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
   .sort();
 if (files.length === 0) {
@@ -33,24 +40,35 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, ...files],
-  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
-);
+/** Runs one pass; resolves with its counts and whether it succeeded. */
+function run(passFiles, concurrency) {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...passFiles],
+      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
+    );
+    let tail = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk.toString()).slice(-4000);
+    });
+    child.on('close', (code) => {
+      const counts = {};
+      for (const key of ['pass', 'fail', 'skipped', 'cancelled']) counts[key] = Number(new RegExp(`ℹ ${key} (\\d+)`).exec(tail)?.[1] ?? 0);
+      resolve({ ok: code === 0, counts });
+    });
+  });
+}
 
-const counts = { pass: 0, fail: 0, skipped: 0, todo: 0, cancelled: 0 };
-let tail = '';
-child.stdout.on('data', (chunk) => {
-  process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-4000);
-});
-child.on('close', (code) => {
-  for (const key of Object.keys(counts)) {
-    const match = new RegExp(`ℹ ${key} (\\d+)`).exec(tail);
-    if (match) counts[key] = Number(match[1]);
-  }
-  const failed = counts.fail + counts.cancelled;
-  console.log(`tests: ${counts.pass} passed, ${failed} failed, ${counts.skipped} skipped`);
-  process.exit(code === 0 && failed === 0 ? 0 : 1);
-});
+const quick = files.filter((file) => !HEAVY.includes(file));
+const heavy = files.filter((file) => HEAVY.includes(file));
+const passes = [];
+if (quick.length > 0) passes.push(await run(quick, process.env.TEST_CONCURRENCY ?? 2));
+if (heavy.length > 0) passes.push(await run(heavy, 1));
+
+const total = { pass: 0, fail: 0, skipped: 0, cancelled: 0 };
+for (const pass of passes) for (const key of Object.keys(total)) total[key] += pass.counts[key];
+const failed = total.fail + total.cancelled;
+console.log(`tests: ${total.pass} passed, ${failed} failed, ${total.skipped} skipped`);
+process.exit(passes.every((pass) => pass.ok) && failed === 0 ? 0 : 1);
