@@ -43,6 +43,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   if (options.migrate ?? true) {
     try {
       await store.migrate();
+      await store.startWriter();
     } catch (error) {
       await store.close();
       throw error;

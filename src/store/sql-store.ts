@@ -122,9 +122,20 @@ export class SqlStore implements Store {
 
   appendMessages(batch: readonly NewMessage[]): Promise<AppendResult[]> {
     if (this.#sqliteFile === undefined) return appendMessages(this.#db, this.dialect, batch);
-    // Started on first use, after migrations: the writer prepares its statements at once.
-    this.#appender ??= new SqliteAppender(this.#sqliteFile, this.#sqliteSync);
-    return batch.length === 0 ? Promise.resolve([]) : this.#appender.append(batch);
+    return batch.length === 0 ? Promise.resolve([]) : this.#writer().append(batch);
+  }
+
+  /**
+   * Starts SQLite's writer thread now rather than on the first send (which would then wait for
+   * a thread to boot); after migrations, since it prepares its statements at once.
+   */
+  async startWriter(): Promise<void> {
+    if (this.#sqliteFile !== undefined) await this.#writer().ready;
+  }
+
+  #writer(): SqliteAppender {
+    this.#appender ??= new SqliteAppender(this.#sqliteFile!, this.#sqliteSync);
+    return this.#appender;
   }
 
   history(roomId: number, query: HistoryQuery): Promise<HistoryPage> {

@@ -36,6 +36,11 @@ interface ExistingRow {
 const { filename, sync } = workerData as { filename: string; sync: SqliteSync };
 const db = new BetterSqlite3(filename);
 configureSqlite(db, sync);
+// The writer checkpoints the WAL itself (a checkpoint elsewhere cannot keep up with a writer
+// that commits every millisecond: the WAL would only grow), little and often: a checkpoint
+// stalls the commits behind it, and 200 pages take a few milliseconds where SQLite's default
+// 1000 took a few hundred.
+db.pragma('wal_autocheckpoint = 200');
 
 const selectRoom = db.prepare<[number], { key: string; last_seq: number }>('SELECT key, last_seq FROM rooms WHERE id = ?');
 const selectExisting = db.prepare<[number, number, string], ExistingRow>(
@@ -100,6 +105,9 @@ function existing(message: NewMessage): StoredMessage | undefined {
     clientMsgId: row.client_msg_id,
   };
 }
+
+// Statements prepared, connection configured: the store may hand out work.
+parentPort!.postMessage({ ready: true });
 
 parentPort!.on('message', (request: AppendRequest | { close: true }) => {
   if ('close' in request) {

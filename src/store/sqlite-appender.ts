@@ -24,12 +24,20 @@ export class SqliteAppender {
   readonly #worker: Worker;
   readonly #pending = new Map<number, { resolve: (results: AppendResult[]) => void; reject: (error: Error) => void }>();
   readonly #inFlight = new Set<Promise<AppendResult[]>>();
+  /** Resolves once the thread has opened the database and prepared its statements. */
+  readonly ready: Promise<void>;
+  #markReady: () => void = () => {};
   #nextId = 1;
   #failure: Error | undefined;
 
   constructor(filename: string, sync: SqliteSync = 'full') {
     this.#worker = startWorker(filename, sync);
-    this.#worker.on('message', (reply: AppendReply) => {
+    this.ready = new Promise((resolve) => (this.#markReady = resolve));
+    this.#worker.on('message', (reply: AppendReply | { ready: true }) => {
+      if ('ready' in reply) {
+        this.#markReady();
+        return;
+      }
       const waiter = this.#pending.get(reply.id);
       if (waiter === undefined) return;
       this.#pending.delete(reply.id);
@@ -38,6 +46,7 @@ export class SqliteAppender {
     });
     const fail = (error: Error): void => {
       this.#failure = error;
+      this.#markReady();
       for (const waiter of this.#pending.values()) waiter.reject(error);
       this.#pending.clear();
     };
