@@ -181,7 +181,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--clients <list>', 'rooms scenario client counts (default 1000,5000,10000)')
     .option('--connections <list>', 'idle connection counts (default 19500)')
     .option('--step-seconds <s>', 'duration of each fanout rate step', '5')
-    .option('--batch-window <list>', 'hubbub BATCH_WINDOW_MS values to compare', '5')
+    .option('--batch-window <list>', 'hubbub BATCH_WINDOW_MS values to compare (default: the server default)', '0')
     .addOption(new Option('--databases <list>', 'stores for persist and history').default('sqlite,postgres'))
     .option('--no-pin', 'do not pin server and generator to separate cores')
     .option('--server-env <KEY=VALUE>', 'extra environment for the servers (repeatable), e.g. NODE_OPTIONS=--cpu-prof', (value: string, previous: string[]) => [...previous, value], [] as string[])

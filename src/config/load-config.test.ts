@@ -47,7 +47,7 @@ describe('loadConfig', () => {
     assert.equal(config.maxBodyBytes, 65536);
     assert.equal(config.sendBufferBytes, 1024 * 1024);
     assert.equal(config.heartbeatIntervalMs, 25000);
-    assert.equal(config.batchWindowMs, 5);
+    assert.equal(config.batchWindowMs, 0);
     assert.equal(config.shutdownTimeoutMs, 10000);
     assert.equal(config.dbPoolSize, 10);
   });

@@ -175,8 +175,8 @@ export const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingVal
   },
   batchWindowMs: {
     env: 'BATCH_WINDOW_MS',
-    default: '5',
-    description: 'at most one write per connection per window (ms): idle connections write at once, busy ones coalesce; 0 = every tick',
+    default: '0',
+    description: 'at most one write per connection per window (ms), stretched under load; 0 = write on every turn of the event loop (what a group commit delivered goes out together)',
     schema: integer(0, 1000),
   },
   shutdownTimeoutMs: {

@@ -51,7 +51,7 @@ export interface HubOptions {
 
 export const defaultHubOptions: HubOptions = {
   sendBufferBytes: 1024 * 1024,
-  batchWindowMs: 5,
+  batchWindowMs: 0,
   helloTimeoutMs: 10_000,
   maxConnectionsPerUser: 20,
   maxTextLength: 4000,
