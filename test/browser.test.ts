@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { HubbubSocket } from '../src/client/socket-client.js';
-import { CHROMIUM_ARGS, ROOT, RestartableServer, chromiumPath, ensureWebBuilt, freePort, servesWebApp, startWebFront, type WebFront } from './support/browser.js';
+import { CHROMIUM_ARGS, ROOT, RestartableServer, chromiumPath, ensureWebBuilt, servesWebApp } from './support/browser.js';
+import { freePort } from './support/cluster.js';
 
 const executablePath = chromiumPath();
 const inCi = process.env.CI === 'true';
@@ -73,7 +74,6 @@ async function send(page: Page, text: string): Promise<void> {
 
 describe('web app in Chromium', { skip }, () => {
   let server: RestartableServer;
-  let front: WebFront | undefined;
   let url: string;
   let browser: Browser;
   let alice: Page;
@@ -87,12 +87,9 @@ describe('web app in Chromium', { skip }, () => {
     ensureWebBuilt();
     server = new RestartableServer(await freePort(), { PRESENCE_GRACE_MS: '300' });
     await server.start();
-    if (await servesWebApp(server.url)) {
-      url = server.url;
-    } else {
-      front = await startWebFront(new URL(server.url).port === '' ? 80 : Number(new URL(server.url).port));
-      url = front.url;
-    }
+    // The server itself serves the built app at `/`.
+    assert.ok(await servesWebApp(server.url), 'the server does not serve the web app');
+    url = server.url;
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
     const open = async (): Promise<{ context: BrowserContext; page: Page }> => {
@@ -112,7 +109,6 @@ describe('web app in Chromium', { skip }, () => {
 
   after(async () => {
     await browser?.close();
-    await front?.close();
     await server?.destroy();
   });
 

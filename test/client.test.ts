@@ -10,7 +10,8 @@ import type { ConnectionState } from '../src/client/client-events.js';
 import { jwtExpiry } from '../src/client/token-keeper.js';
 import type { WebSocketFactory, WebSocketLike } from '../src/client/socket-client.js';
 import type { MessageEvent } from '../src/protocol/events.js';
-import { RestartableServer, freePort } from './support/browser.js';
+import { RestartableServer } from './support/browser.js';
+import { freePort } from './support/cluster.js';
 import { WS, eventually } from './support/server.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

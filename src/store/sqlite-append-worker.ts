@@ -11,6 +11,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import type { AppendResult, NewMessage, StoredMessage } from '../core/store.js';
+import { toStoredMessage, type MessageRow } from './rows.js';
 import { configureSqlite, type SqliteSync } from './sqlite-pragmas.js';
 
 /** A request from the main thread. */
@@ -22,16 +23,6 @@ export interface AppendRequest {
 /** The answer: results in batch order, or the error's message. */
 export type AppendReply = { readonly id: number; readonly results: AppendResult[] } | { readonly id: number; readonly error: string };
 
-interface ExistingRow {
-  room_id: number;
-  key: string;
-  seq: number;
-  sender_id: number;
-  username: string;
-  text: string;
-  created_at: number;
-  client_msg_id: string;
-}
 
 const { filename, sync } = workerData as { filename: string; sync: SqliteSync };
 const db = new BetterSqlite3(filename);
@@ -43,7 +34,7 @@ configureSqlite(db, sync);
 db.pragma('wal_autocheckpoint = 200');
 
 const selectRoom = db.prepare<[number], { key: string; last_seq: number }>('SELECT key, last_seq FROM rooms WHERE id = ?');
-const selectExisting = db.prepare<[number, number, string], ExistingRow>(
+const selectExisting = db.prepare<[number, number, string], MessageRow>(
   `SELECT m.room_id, r.key, m.seq, m.sender_id, u.username, m.text, m.created_at, m.client_msg_id
      FROM messages m JOIN rooms r ON r.id = m.room_id JOIN users u ON u.id = m.sender_id
     WHERE m.room_id = ? AND m.sender_id = ? AND m.client_msg_id = ?`,
@@ -93,17 +84,7 @@ const append = db.transaction((batch: readonly NewMessage[]): AppendResult[] => 
 
 function existing(message: NewMessage): StoredMessage | undefined {
   const row = selectExisting.get(message.roomId, message.senderId, message.clientMsgId);
-  if (row === undefined) return undefined;
-  return {
-    roomId: row.room_id,
-    room: row.key,
-    seq: row.seq,
-    senderId: row.sender_id,
-    sender: row.username,
-    text: row.text,
-    createdAt: row.created_at,
-    clientMsgId: row.client_msg_id,
-  };
+  return row === undefined ? undefined : toStoredMessage(row);
 }
 
 // Statements prepared, connection configured: the store may hand out work.

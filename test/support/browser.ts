@@ -1,20 +1,11 @@
 /**
- * What the browser tests need: Chromium (Debian's, driven by playwright-core), the built web app,
- * and one origin that serves both the app and a real server's API and WebSocket.
- *
- * When the server under test serves the web app itself (server.ts registers `webRoutes`), the
- * tests use it as it is. Otherwise a small front server on its own port serves `web/dist` through
- * `webRoutes` and forwards `/api`, `/healthz` and the `/ws` upgrade to the server, byte for byte,
- * so the browser still sees one origin. The front stays up while a test restarts the server.
+ * What the browser tests need: Chromium (Debian's, driven by playwright-core), the built web app
+ * (the server under test serves it at `/`), and a server that can be restarted on one port.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
-import { connect, createServer as createNetServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify from 'fastify';
-import { webRoutes } from '../../src/http/routes/web.js';
 import { startTestServer, type TestServer } from './server.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -67,86 +58,7 @@ export async function servesWebApp(url: string): Promise<boolean> {
   return response.ok && (response.headers.get('content-type') ?? '').startsWith('text/html');
 }
 
-export interface WebFront {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-const FORWARDED = /^\/(api|healthz|readyz)(\/|\?|$)/;
-
-/** The front server: `webRoutes` for the app, everything else of the server forwarded to `backendPort`. */
-export async function startWebFront(backendPort: number): Promise<WebFront> {
-  const app = Fastify({ logger: false });
-  await app.register(webRoutes({ distDir: WEB_DIST }));
-  await app.ready();
-  const sockets = new Set<Socket>();
-
-  const server: Server = createServer((req, res) => {
-    if (!FORWARDED.test(req.url ?? '')) {
-      app.routing(req, res);
-      return;
-    }
-    const upstream = httpRequest(
-      { host: '127.0.0.1', port: backendPort, method: req.method, path: req.url, headers: req.headers },
-      (answer: IncomingMessage) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => {
-      // The server is down (a test is restarting it): what a load balancer would answer.
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { code: 'unavailable', message: 'the server is not reachable' } }));
-    });
-    req.pipe(upstream);
-  });
-
-  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    const upstream = connect(backendPort, '127.0.0.1', () => {
-      let preamble = `${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/1.1\r\n`;
-      for (let i = 0; i < req.rawHeaders.length; i += 2) preamble += `${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}\r\n`;
-      upstream.write(`${preamble}\r\n`);
-      if (head.length > 0) upstream.write(head);
-      upstream.pipe(socket);
-      socket.pipe(upstream);
-    });
-    sockets.add(upstream);
-    upstream.on('close', () => {
-      sockets.delete(upstream);
-      socket.destroy();
-    });
-    upstream.on('error', () => socket.destroy());
-    socket.on('error', () => upstream.destroy());
-    socket.on('close', () => upstream.destroy());
-  });
-
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (typeof address !== 'object' || address === null) throw new Error('front server has no port');
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await app.close();
-    },
-  };
-}
-
 // ── A server that can be stopped and started again on the same port and data (client and browser tests) ──
-
-/** A port that is free now, so a restarted server can come back on the same URL. */
-export async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
 
 /** A server on a fixed port that a test can stop and start again on the same data. */
 export class RestartableServer {
