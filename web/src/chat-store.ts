@@ -477,9 +477,11 @@ export class ChatStore {
     const entry = this.#entry(summary.room, summary.visibility);
     entry.visibility = summary.visibility;
     entry.member = summary.member;
+    // A listing read before messages that have since arrived live must not wipe their count.
+    const sawNewer = entry.lastSeq > summary.lastSeq;
     entry.lastSeq = Math.max(entry.lastSeq, summary.lastSeq);
     entry.readSeq = Math.max(entry.readSeq, summary.readSeq);
-    entry.unread = this.#isWatching(entry.room) ? 0 : summary.unread;
+    entry.unread = this.#isWatching(entry.room) ? 0 : sawNewer ? Math.max(entry.unread, summary.unread) : summary.unread;
   }
 
   /** Adds messages by seq: each seq once, ascending. */
