@@ -17,7 +17,7 @@ import { connectRedis } from './engines/redis/connect.js';
 import { RedisBroker } from './engines/redis/redis-broker.js';
 import { RedisPresence } from './engines/redis/redis-presence.js';
 import { createRedisRateLimiter } from './engines/redis/redis-rate-limiter.js';
-import { createMemoryRateLimiter } from './http/memory-rate-limiter.js';
+import { createMemoryRateLimiter } from './engines/memory/memory-rate-limiter.js';
 
 export interface Engines {
   /** This node's id in the cluster (logs, Redis client names). */

@@ -11,7 +11,7 @@ import type { Metrics } from '../obs/metrics.js';
 import './authenticate.js';
 import { registerCors } from './cors.js';
 import { registerErrorHandlers } from './error-handler.js';
-import { createMemoryRateLimiter } from './memory-rate-limiter.js';
+import { createMemoryRateLimiter } from '../engines/memory/memory-rate-limiter.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { REQUEST_ID_HEADER, genReqId } from './request-id.js';
 import { authRoutes } from './routes/auth.js';

@@ -4,8 +4,9 @@
  * insurance limiter with the same limit answers instead (the limit then holds per node), so a
  * Redis outage does not stop chat.
  */
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { unlimited, type RateLimitDecision, type RateLimiter } from '../../core/rate-limiter.js';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { unlimited, type RateLimiter } from '../../core/rate-limiter.js';
+import { fromFlexibleLimiter } from '../flexible-rate-limiter.js';
 
 /**
  * What rate-limiter-flexible needs of an ioredis client: its connection status (checked before
@@ -35,18 +36,5 @@ export function createRedisRateLimiter(redis: RedisLimiterClient, options: Redis
     rejectIfRedisNotReady: true,
     insuranceLimiter: new RateLimiterMemory(limit),
   });
-  return {
-    async consume(key: string): Promise<RateLimitDecision> {
-      try {
-        await limiter.consume(key);
-        return { allowed: true };
-      } catch (error) {
-        // rate-limiter-flexible rejects with a RateLimiterRes when the budget is spent.
-        if (error instanceof RateLimiterRes) {
-          return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
-        }
-        throw error;
-      }
-    },
-  };
+  return fromFlexibleLimiter(limiter);
 }
