@@ -50,6 +50,10 @@ describe('bad input on the WebSocket', () => {
     ['send to a room that does not exist', '{"type":"send","id":"n2","room":"nowhere","text":"x"}', 'not_found', 'n2'],
     ['a dm to an unknown user', '{"type":"send","id":"n3","to":"ghost_user","text":"x"}', 'not_found', 'n3'],
     ['a dm to oneself', '{"type":"send","id":"n4","to":"tester","text":"x"}', 'invalid_request', 'n4'],
+    // PostgreSQL cannot store U+0000, and a lone surrogate has no UTF-8 form: one rule for both databases.
+    ['text with U+0000', '{"type":"send","id":"t1","room":"sandbox","text":"a\\u0000b"}', 'invalid_request', 't1'],
+    ['text with a lone surrogate', '{"type":"send","id":"t2","room":"sandbox","text":"a\\ud800b"}', 'invalid_request', 't2'],
+    ['text with a lone low surrogate', '{"type":"send","id":"t3","room":"sandbox","text":"\\udc00"}', 'invalid_request', 't3'],
   ];
 
   for (const [name, frame, code, id] of cases) {

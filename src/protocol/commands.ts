@@ -1,6 +1,7 @@
 /** Client → server commands on the WebSocket, validated by the server with these schemas. */
 import { z } from 'zod';
 import { roomKeySchema, usernameSchema } from './names.js';
+import { storableText } from './text.js';
 
 /** The longest message text the contract allows; servers may be configured lower. */
 export const MAX_TEXT_LENGTH = 4000;
@@ -35,7 +36,7 @@ export const sendCommand = z
     room: roomKeySchema.optional(),
     /** A username: sends a direct message in the `dm:a:b` room of the two users. */
     to: usernameSchema.optional(),
-    text: z.string().min(1).max(MAX_TEXT_LENGTH),
+    text: storableText().min(1).max(MAX_TEXT_LENGTH),
     /**
      * The client's own id for this message. Sending it again (a retry) returns the first ack
      * instead of storing a second message. Optional as an extension of the contract: without it

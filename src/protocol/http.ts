@@ -3,15 +3,16 @@ import { z } from 'zod';
 import { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from './commands.js';
 import { roomKeySchema, roomSlugSchema, usernameSchema } from './names.js';
 import { messageSchema, userSchema } from './events.js';
+import { storableText } from './text.js';
 
 export const credentialsBody = z.strictObject({
   username: usernameSchema,
-  password: z.string().min(8).max(256),
+  password: storableText().min(8).max(256),
 });
 /** Login accepts any non-empty strings: a malformed username is just an unknown one. */
 export const loginBody = z.strictObject({
-  username: z.string().min(1).max(256),
-  password: z.string().min(1).max(256),
+  username: storableText().min(1).max(256),
+  password: storableText().min(1).max(256),
 });
 export const refreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512) });
 

@@ -1,5 +1,6 @@
 /** The wire contract: schemas, types and codes shared by server, SDK, web app and load tool. */
 export * from './names.js';
+export * from './text.js';
 export * from './codes.js';
 export * from './commands.js';
 export * from './events.js';
