@@ -1,5 +1,5 @@
 /** The `RoomStore` queries about memberships and read positions. */
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { MembershipRecord, UserRecord } from '../core/store.js';
 import type { Database } from './schema.js';
 import { ROOM_COLUMNS, toRoomRecord, toUserRecord } from './rows.js';
@@ -47,23 +47,51 @@ export async function listMemberships(db: Kysely<Database>, userId: number): Pro
   return rows.map((row) => ({ room: toRoomRecord(row), readSeq: row.read_seq }));
 }
 
-/** The room's members, in the order they joined. */
-export async function listMembers(db: Kysely<Database>, roomId: number): Promise<UserRecord[]> {
-  const rows = await db
+/** The room's members, in the order they joined; the first `limit` when given. */
+export async function listMembers(db: Kysely<Database>, roomId: number, limit?: number): Promise<UserRecord[]> {
+  let query = db
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
     .select(['u.id', 'u.username', 'u.password_hash', 'u.created_at'])
     .where('m.room_id', '=', roomId)
     .orderBy('m.joined_at')
-    .orderBy('u.id')
+    .orderBy('u.id');
+  if (limit !== undefined) query = query.limit(limit);
+  return (await query.execute()).map(toUserRecord);
+}
+
+/** How many rooms the user is a member of (one range of the user_id index). */
+export async function countMemberships(db: Kysely<Database>, userId: number): Promise<number> {
+  const row = await db
+    .selectFrom('memberships')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Keys of the user's rooms with at most `maxMembers` members. Each room's count stops at
+ * `maxMembers + 1` rows (a LIMIT in the subquery), so a room of a million members costs what
+ * a room of a hundred does.
+ */
+export async function listSmallRooms(db: Kysely<Database>, userId: number, maxMembers: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('memberships as mine')
+    .innerJoin('rooms as r', 'r.id', 'mine.room_id')
+    .select('r.key')
+    .where('mine.user_id', '=', userId)
+    .where((eb) => eb(cappedMemberCount(eb, maxMembers), '<=', maxMembers))
+    .orderBy('r.key')
     .execute();
-  return rows.map(toUserRecord);
+  return rows.map((row) => row.key);
 }
 
 /**
  * Users sharing a room of at most `maxRoomSize` members with `userId`, the user excluded, each
  * once. Large rooms are left out on purpose: listing them on every connect would cost
- * O(members) per connection (O(members²) for a room's reconnect storm).
+ * O(members) per connection (O(members²) for a room's reconnect storm), and each room's count
+ * stops at `maxRoomSize + 1` rows so that telling a large room apart is cheap too.
  */
 export async function listCoMembers(db: Kysely<Database>, userId: number, maxRoomSize: number): Promise<{ id: number; username: string }[]> {
   return db
@@ -72,9 +100,7 @@ export async function listCoMembers(db: Kysely<Database>, userId: number, maxRoo
         .selectFrom('memberships as mine')
         .select('mine.room_id')
         .where('mine.user_id', '=', userId)
-        .where((eb) =>
-          eb(eb.selectFrom('memberships as c').select(eb.fn.countAll().as('n')).whereRef('c.room_id', '=', 'mine.room_id'), '<=', maxRoomSize),
-        ),
+        .where((eb) => eb(cappedMemberCount(eb, maxRoomSize), '<=', maxRoomSize)),
     )
     .selectFrom('small_rooms')
     .innerJoin('memberships as theirs', 'theirs.room_id', 'small_rooms.room_id')
@@ -104,14 +130,12 @@ export async function advanceReadSeq(db: Kysely<Database>, roomId: number, userI
   return row?.read_seq ?? 0;
 }
 
-/** Messages in the room after `afterSeq` that `userId` did not send. */
-export async function countUnread(db: Kysely<Database>, roomId: number, userId: number, afterSeq: number): Promise<number> {
-  const row = await db
-    .selectFrom('messages')
-    .select((eb) => eb.fn.countAll().as('unread'))
-    .where('room_id', '=', roomId)
-    .where('seq', '>', afterSeq)
-    .where('sender_id', '<>', userId)
-    .executeTakeFirstOrThrow();
-  return Number(row.unread);
+/**
+ * The member count of the room of `mine.room_id`, counted up to `max + 1` at most: enough to
+ * tell whether it is over `max`, at the cost of `max + 1` index entries whatever its size.
+ */
+function cappedMemberCount(eb: ExpressionBuilder<Database & { mine: Database['memberships'] }, 'mine'>, max: number) {
+  return eb
+    .selectFrom((sub) => sub.selectFrom('memberships as c').select('c.user_id').whereRef('c.room_id', '=', 'mine.room_id').limit(max + 1).as('capped'))
+    .select((inner) => inner.fn.countAll().as('n'));
 }

@@ -1,20 +1,19 @@
-/** `listRoomsForUser`: the room list a client shows, in one query. */
+/** `listOwnRooms`: the room list a client shows, in one query. */
 import type { Kysely } from 'kysely';
 import type { RoomListing } from '../core/store.js';
 import type { Database } from './schema.js';
 import { ROOM_COLUMNS, toRoomRecord } from './rows.js';
 
 /**
- * Every public room and every room the user is a member of, by key, with the read position
- * and the unread count (messages after it from others). One statement: the count is a
- * correlated subquery walking the (room_id, seq) key from the read position, so its cost is
- * the unread messages, not the room's history; non-members have no read position, so the
- * comparison with NULL counts nothing.
+ * Every room the user is a member of, by key, with the read position and the unread count
+ * (messages after it from others). One statement: the count is a correlated subquery walking
+ * the (room_id, seq) key from the read position, so its cost is the unread messages, not the
+ * room's history.
  */
-export async function listRoomsForUser(db: Kysely<Database>, userId: number, membersOnly = false): Promise<RoomListing[]> {
+export async function listOwnRooms(db: Kysely<Database>, userId: number): Promise<RoomListing[]> {
   const rows = await db
-    .selectFrom('rooms as r')
-    .leftJoin('memberships as m', (join) => join.onRef('m.room_id', '=', 'r.id').on('m.user_id', '=', userId))
+    .selectFrom('memberships as m')
+    .innerJoin('rooms as r', 'r.id', 'm.room_id')
     .select(ROOM_COLUMNS)
     .select('m.read_seq')
     .select((eb) =>
@@ -26,13 +25,8 @@ export async function listRoomsForUser(db: Kysely<Database>, userId: number, mem
         .where('msg.sender_id', '<>', userId)
         .as('unread'),
     )
-    .where((eb) => (membersOnly ? eb('m.user_id', 'is not', null) : eb.or([eb('r.visibility', '=', 'public'), eb('m.user_id', 'is not', null)])))
+    .where('m.user_id', '=', userId)
     .orderBy('r.key')
     .execute();
-  return rows.map((row) => ({
-    room: toRoomRecord(row),
-    member: row.read_seq !== null,
-    readSeq: row.read_seq ?? 0,
-    unread: Number(row.unread ?? 0),
-  }));
+  return rows.map((row) => ({ room: toRoomRecord(row), readSeq: row.read_seq, unread: Number(row.unread ?? 0) }));
 }

@@ -180,17 +180,6 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         assert.equal(await store.isMember(r.id, a.id), false);
       });
 
-      it('counts unread messages from others after a seq', async () => {
-        const [a, b, r] = [await user(), await user(), await room()];
-        await send(r, b, 2); // 1, 2
-        await send(r, a, 1); // 3
-        await send(r, b, 2); // 4, 5
-        assert.equal(await store.countUnread(r.id, a.id, 0), 4);
-        assert.equal(await store.countUnread(r.id, a.id, 2), 2);
-        assert.equal(await store.countUnread(r.id, a.id, 5), 0);
-        assert.equal(await store.countUnread(r.id, b.id, 0), 1);
-      });
-
       it('lists public rooms and the user’s own rooms with unread counts', async () => {
         const [alice, bob] = [await user('alice'), await user('bob')];
         const publicOther = await room('public', 'pa'); // alice not a member
@@ -211,28 +200,40 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         await send(dm, bob, 1);
 
         const mine = new Set([publicOther.id, publicMine.id, privateMine.id, privateOther.id, dm.id]);
-        const listing = (await store.listRoomsForUser(alice.id)).filter((entry) => mine.has(entry.room.id));
-        const summary = listing.map((entry) => [entry.room.key, entry.member, entry.readSeq, entry.unread]);
+        const listing = (await store.listOwnRooms(alice.id)).filter((entry) => mine.has(entry.room.id));
+        // The user's own rooms only: not the public room alice is not in, nor others' private rooms.
         assert.deepEqual(
-          summary.sort(([x], [y]) => String(x).localeCompare(String(y))),
+          listing.map((entry) => [entry.room.key, entry.readSeq, entry.unread]),
           [
-            [publicOther.key, false, 0, 0],
-            [publicMine.key, true, 2, 1],
-            [privateMine.key, true, 0, 3],
-            [dm.key, true, 0, 1],
+            [publicMine.key, 2, 1],
+            [privateMine.key, 0, 3],
+            [dm.key, 0, 1],
           ].sort(([x], [y]) => String(x).localeCompare(String(y))),
         );
         const listedPublicMine = listing.find((entry) => entry.room.id === publicMine.id);
         assert.equal(listedPublicMine?.room.lastSeq, 4);
         assert.equal(listedPublicMine?.room.visibility, 'public');
+        assert.equal(await store.countMemberships(alice.id), 3);
+        assert.equal(await store.countMemberships(bob.id), 5);
+      });
 
-        // The user's own rooms only: the same entries, without the public room alice is not in.
-        const own = (await store.listOwnRooms(alice.id)).filter((entry) => mine.has(entry.room.id));
+      it('tells small rooms apart from large ones, and lists members up to a limit', async () => {
+        const users = await Promise.all(Array.from({ length: 5 }, () => user()));
+        const small = await room();
+        const large = await room();
+        for (const u of users.slice(0, 2)) await store.addMember(small.id, u.id, 1);
+        for (const [i, u] of users.entries()) await store.addMember(large.id, u.id, 10 + i);
+        assert.deepEqual(await store.listSmallRooms(users[0]!.id, 3), [small.key]);
+        assert.deepEqual((await store.listSmallRooms(users[0]!.id, 5)).sort(), [small.key, large.key].sort());
+        assert.deepEqual(await store.listSmallRooms(users[4]!.id, 4), []);
         assert.deepEqual(
-          own.map((entry) => entry.room.key).sort(),
-          [publicMine.key, privateMine.key, dm.key].sort(),
+          (await store.listMembers(large.id, 3)).map((u) => u.id),
+          users.slice(0, 3).map((u) => u.id),
         );
-        assert.deepEqual(own, listing.filter((entry) => entry.member));
+        assert.equal((await store.listMembers(large.id)).length, 5);
+        // Co-members come only from rooms up to the size given.
+        const co = await store.listCoMembers(users[0]!.id, 3);
+        assert.deepEqual(co.map((u) => u.id), [users[1]!.id]);
       });
     });
 
