@@ -3,7 +3,7 @@
  * next transaction together, so the database sees one transaction per batch instead of one per
  * message, and durability (ack after commit) costs latency of about one commit, not throughput.
  */
-import type { AppendResult, MessageStore, NewMessage, StoredMessage } from './store.js';
+import { ContentRefusedError, type AppendResult, type MessageStore, type NewMessage, type StoredMessage } from './store.js';
 
 interface Pending {
   readonly message: NewMessage;
@@ -27,6 +27,8 @@ export interface GroupCommitOptions {
   readonly onStored: (messages: readonly StoredMessage[]) => void;
   /** Called with each batch's size and commit duration (ms), for metrics. */
   readonly onBatch?: ((size: number, durationMs: number) => void) | undefined;
+  /** Called for each message refused alone after its batch was split (see `#commit`). */
+  readonly onIsolated?: ((error: ContentRefusedError) => void) | undefined;
 }
 
 export class GroupCommit {
@@ -71,11 +73,6 @@ export class GroupCommit {
     });
   }
 
-  /** Messages waiting for or in a commit. */
-  get pendingCount(): number {
-    return this.#pending.length;
-  }
-
   /** Resolves when nothing is pending (for shutdown). */
   whenIdle(): Promise<void> {
     return this.#idle;
@@ -83,26 +80,41 @@ export class GroupCommit {
 
   async #lane(): Promise<void> {
     this.#lanes++;
-    while (this.#pending.length > 0) {
-      const batch = this.#pending.splice(0, this.#options.maxBatch);
-      const started = performance.now();
-      let results: AppendResult[];
-      try {
-        results = await this.#store.appendMessages(batch.map((entry) => entry.message));
-      } catch (error) {
-        for (const entry of batch) entry.reject(error);
-        continue;
-      }
-      this.#options.onBatch?.(batch.length, performance.now() - started);
-      const stored: StoredMessage[] = [];
-      for (const result of results) if (result.created) stored.push(result.message);
-      this.#options.onStored(stored);
-      for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
-    }
+    while (this.#pending.length > 0) await this.#commit(this.#pending.splice(0, this.#options.maxBatch));
     this.#lanes--;
     if (this.#lanes === 0 && !this.#laneScheduled) {
       this.#markIdle?.();
       this.#markIdle = undefined;
     }
+  }
+
+  /**
+   * Commits one batch. When the store refuses it for what a message holds, nothing of it was
+   * stored, so it is split in halves and each half committed in turn (order kept): the
+   * messages at fault end up alone and are refused, their neighbours are stored. Other
+   * failures (the database unreachable) fail the whole batch at once: splitting would only
+   * multiply the failing attempts.
+   */
+  async #commit(batch: readonly Pending[]): Promise<void> {
+    const started = performance.now();
+    let results: AppendResult[];
+    try {
+      results = await this.#store.appendMessages(batch.map((entry) => entry.message));
+    } catch (error) {
+      if (!(error instanceof ContentRefusedError) || batch.length === 1) {
+        if (error instanceof ContentRefusedError) this.#options.onIsolated?.(error);
+        for (const entry of batch) entry.reject(error);
+        return;
+      }
+      const half = Math.ceil(batch.length / 2);
+      await this.#commit(batch.slice(0, half));
+      await this.#commit(batch.slice(half));
+      return;
+    }
+    this.#options.onBatch?.(batch.length, performance.now() - started);
+    const stored: StoredMessage[] = [];
+    for (const result of results) if (result.created) stored.push(result.message);
+    this.#options.onStored(stored);
+    for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
   }
 }
