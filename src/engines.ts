@@ -24,10 +24,11 @@ export interface Engines {
   readonly nodeId: string;
   readonly broker: Broker;
   readonly presence: Presence;
-  /** Messages per user: "N per second, burst twice that" = 2N over a two-second window. */
-  readonly messageLimiter: RateLimiter;
-  /** Register/login attempts per IP per minute. */
-  readonly authLimiter: RateLimiter;
+  /**
+   * A rate limit shared by every node (in memory on one node): `points` attempts per key per
+   * `durationSeconds`; 0 points = no limit. `name` keeps the limits' counters apart.
+   */
+  limiter(name: string, points: number, durationSeconds: number): RateLimiter;
   /** Readiness checks beyond the database: `ok` or why not. */
   readiness(): Promise<Record<string, 'ok' | string>>;
   /** After the hub shut down: presence goodbye, broker, connections. */
@@ -47,8 +48,7 @@ export async function createEngines(config: Config, logger: Logger, registry: Re
       nodeId,
       broker: new MemoryBroker(),
       presence: new MemoryPresence({ graceMs: config.presenceGraceMs }),
-      messageLimiter: createMemoryRateLimiter({ points: config.messageRateLimit * 2, durationSeconds: 2 }),
-      authLimiter: createMemoryRateLimiter({ points: config.authRateLimit, durationSeconds: 60 }),
+      limiter: (_name, points, durationSeconds) => createMemoryRateLimiter({ points, durationSeconds }),
       readiness: () => Promise.resolve({}),
       close: () => Promise.resolve(),
     };
@@ -79,8 +79,7 @@ export async function createEngines(config: Config, logger: Logger, registry: Re
     nodeId,
     broker,
     presence,
-    messageLimiter: createRedisRateLimiter(commands, { points: config.messageRateLimit * 2, durationSeconds: 2, keyPrefix: 'hubbub:rl:send' }),
-    authLimiter: createRedisRateLimiter(commands, { points: config.authRateLimit, durationSeconds: 60, keyPrefix: 'hubbub:rl:auth' }),
+    limiter: (name, points, durationSeconds) => createRedisRateLimiter(commands, { points, durationSeconds, keyPrefix: `hubbub:rl:${name}` }),
     async readiness() {
       const health = broker.health();
       const presenceHealth = presence.health();

@@ -12,6 +12,8 @@ import { resolveJwtSecret } from './config/jwt-secret.js';
 import { Hub } from './core/hub.js';
 import type { Logger } from './core/logger.js';
 import type { HubObserver } from './core/observer.js';
+import type { SessionEnd } from './core/session.js';
+import { CLOSE_CODES } from './protocol/codes.js';
 import type { TokenVerifier } from './core/token-verifier.js';
 import { createEngines } from './engines.js';
 import { createHttpApp } from './http/app.js';
@@ -53,13 +55,21 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const tokens: TokenVerifier = { verify: (token) => accounts.authenticateToken(token) };
 
   const engines = await createEngines(config, logger as Logger, metrics.registry);
+  // "N per second, burst twice that" is 2N over two seconds.
+  const historyLimiter = engines.limiter('history', config.historyRateLimit * 2, 2);
   const hub = new Hub(
     {
       store,
       broker: engines.broker,
       presence: engines.presence,
       tokens,
-      messageLimiter: engines.messageLimiter,
+      limits: {
+        message: engines.limiter('send', config.messageRateLimit * 2, 2),
+        history: historyLimiter,
+        membership: engines.limiter('membership', config.membershipRateLimit, 60),
+      },
+      roomCreationLimiter: engines.limiter('rooms', config.roomCreateRateLimit, 3600),
+      maxRoomsPerUser: config.maxRoomsPerUser,
       logger: logger as Logger,
       observer: metricsObserver(metrics),
     },
@@ -81,7 +91,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     metrics,
     accounts,
-    authLimiter: engines.authLimiter,
+    authLimiter: engines.limiter('auth', config.authRateLimit, 60),
     readiness: async () => {
       const checks: Record<string, string> = { database: 'ok', ...(await engines.readiness()) };
       try {
@@ -91,7 +101,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       }
       return { ready: Object.values(checks).every((value) => value === 'ok'), checks };
     },
-    routes: [roomRoutes({ rooms: hub.rooms, presence: hub.presence }), webRoutes({ distDir: defaultWebDistDir() })],
+    routes: [roomRoutes({ rooms: hub.rooms, presence: engines.presence }), webRoutes({ distDir: defaultWebDistDir() })],
   });
   const ws = new WsServer(app.server, hub, logger as Logger, {
     path: '/ws',
@@ -129,9 +139,9 @@ function metricsObserver(metrics: Metrics): HubObserver {
       metrics.connections.inc();
       metrics.connectionsTotal.inc({ result: 'accepted' });
     },
-    sessionClosed: (reason) => {
+    sessionClosed: (end) => {
       metrics.connections.dec();
-      metrics.disconnectionsTotal.inc({ reason: reasonLabel(reason) });
+      metrics.disconnectionsTotal.inc({ reason: closeLabel(end) });
     },
     command: (type, outcome) => metrics.commandsTotal.inc({ type, result: outcome }),
     messagesStored: (count) => metrics.messagesTotal.inc(count),
@@ -151,14 +161,22 @@ function metricsObserver(metrics: Metrics): HubObserver {
   };
 }
 
-/** Close reasons carry details (codes, text); the metric label keeps a small fixed set. */
-function reasonLabel(reason: string): string {
-  if (reason.startsWith('peer closed')) return 'client';
-  if (reason.includes('slow')) return 'slow';
-  if (reason.includes('expired')) return 'expired';
-  if (reason.includes('shutting down')) return 'shutdown';
-  if (reason.includes('heartbeat')) return 'heartbeat';
-  if (reason.includes('unauthorized') || reason.includes('hello')) return 'unauthorized';
-  if (reason.includes('connections')) return 'limited';
-  return 'other';
+/** The metric label of a session's end, by close code: a small fixed set. */
+const SERVER_CLOSE_LABELS: Readonly<Record<number, string>> = {
+  [CLOSE_CODES.goingAway]: 'shutdown',
+  [CLOSE_CODES.protocolError]: 'protocol_error',
+  1006: 'heartbeat',
+  [CLOSE_CODES.invalidPayload]: 'invalid_payload',
+  [CLOSE_CODES.frameTooBig]: 'too_big',
+  [CLOSE_CODES.serverError]: 'error',
+  [CLOSE_CODES.unauthorized]: 'unauthorized',
+  [CLOSE_CODES.forbidden]: 'forbidden',
+  [CLOSE_CODES.policy]: 'limited',
+  [CLOSE_CODES.tooSlow]: 'slow',
+  [CLOSE_CODES.tokenExpired]: 'expired',
+};
+
+/** Closes by the server are labelled by their code; every close by the peer is the client's. */
+export function closeLabel(end: SessionEnd): string {
+  return end.by === 'server' ? (SERVER_CLOSE_LABELS[end.code] ?? 'other') : 'client';
 }

@@ -35,6 +35,9 @@ describe('presence', () => {
     const tabToken = await t.tokenFor('tabby');
     const tab1 = await t.connect(tabToken);
     await tab1.join('presence-room');
+    // Coming to share a room, the watcher learns that tabby is online.
+    await eventually(() => events.some((e) => e.user === 'tabby' && e.status === 'online'), 'online on join');
+    events.length = 0;
     const tab2 = await t.connect(tabToken);
     const members = await new HubbubHttp(t.url, await t.tokenFor('watcher')).members('presence-room');
     assert.deepEqual(members.find((m) => m.username === 'tabby')?.status, 'online');
@@ -59,10 +62,12 @@ describe('presence', () => {
     const watcher = await t.connect(await t.tokenFor('watcher2'));
     await watcher.join('flappy');
     const token = await t.tokenFor('reloader');
-    const first = await t.connect(token);
-    await first.join('flappy');
     const events: PresenceEvent[] = [];
     watcher.on('presence', (e) => events.push(e));
+    const first = await t.connect(token);
+    await first.join('flappy');
+    await eventually(() => events.length === 1, 'online on join');
+    events.length = 0;
     first.close();
     await first.closed;
     const second = await t.connect(token); // a page reload

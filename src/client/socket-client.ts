@@ -235,7 +235,7 @@ export class HubbubSocket {
       const waiter = this.#waiting.get(id);
       if (waiter !== undefined) {
         this.#waiting.delete(id);
-        if (event.type === 'error') waiter.reject(new HubbubError(event.code, event.message));
+        if (event.type === 'error') waiter.reject(new HubbubError(event.code, event.message, undefined, event.retryAfter));
         else waiter.resolve(event);
         return;
       }

@@ -34,6 +34,14 @@ export interface Config {
   readonly messageRateLimit: number;
   /** Register/login attempts per minute per IP; 0 turns the limit off. */
   readonly authRateLimit: number;
+  /** History pages per second per user (burst twice that); 0 turns the limit off. */
+  readonly historyRateLimit: number;
+  /** Joins, leaves and invites per minute per user; 0 turns the limit off. */
+  readonly membershipRateLimit: number;
+  /** New rooms per hour per user; 0 turns the limit off. */
+  readonly roomCreateRateLimit: number;
+  /** Rooms a user may be a member of. */
+  readonly maxRoomsPerUser: number;
   readonly presenceGraceMs: number;
   /** With Redis: a node whose heartbeat is older than this is dead and its users go offline. */
   readonly presenceNodeTimeoutMs: number;

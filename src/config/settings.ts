@@ -124,6 +124,30 @@ export const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingVal
     description: 'register/login attempts per minute per IP; 0 = off',
     schema: integer(0, 1_000_000),
   },
+  historyRateLimit: {
+    env: 'HISTORY_RATE_LIMIT',
+    default: '20',
+    description: 'history pages per second per user, over the WebSocket and HTTP (burst twice that); 0 = off',
+    schema: integer(0, 100_000),
+  },
+  membershipRateLimit: {
+    env: 'MEMBERSHIP_RATE_LIMIT',
+    default: '60',
+    description: 'joins, leaves and invites per minute per user; 0 = off',
+    schema: integer(0, 1_000_000),
+  },
+  roomCreateRateLimit: {
+    env: 'ROOM_CREATE_RATE_LIMIT',
+    default: '30',
+    description: 'new rooms per hour per user (created by `POST /api/rooms` or by joining a public room that does not exist); 0 = off',
+    schema: integer(0, 1_000_000),
+  },
+  maxRoomsPerUser: {
+    env: 'MAX_ROOMS_PER_USER',
+    default: '1000',
+    description: 'rooms (direct conversations included) a user may be a member of; beyond it joins and invites answer `too_many_rooms`',
+    schema: integer(1, 1_000_000),
+  },
   presenceGraceMs: {
     env: 'PRESENCE_GRACE_MS',
     default: '5000',

@@ -15,6 +15,20 @@ export class HubError extends Error {
   }
 }
 
+/**
+ * A `rate_limited` refusal that says when to try again: the socket's error frame carries it as
+ * `retryAfter` (seconds), HTTP as a `Retry-After` header.
+ */
+export class RateLimitedError extends HubError {
+  readonly retryAfterSeconds: number;
+
+  constructor(retryAfterSeconds: number, message = `too many requests; retry in ${retryAfterSeconds} s`) {
+    super('rate_limited', message);
+    this.name = 'RateLimitedError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 export function isHubError(error: unknown): error is HubError {
   return error instanceof HubError;
 }

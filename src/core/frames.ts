@@ -3,7 +3,7 @@
  * handed to every recipient (and to the broker): a broadcast never costs one JSON.stringify per
  * recipient.
  */
-import type { ServerEvent, Message } from '../protocol/events.js';
+import type { AckEvent, Message, ServerEvent } from '../protocol/events.js';
 import type { StoredMessage } from './store.js';
 
 /** The public id of a message: stable, derived from where it lives (room id and seq). */
@@ -31,7 +31,21 @@ export function messageFrame(message: StoredMessage): string {
   return serialize({ type: 'message', ...toWireMessage(message) });
 }
 
-/** An `error` event; `id` echoes the command's id when it had one. */
-export function errorFrame(code: string, message: string, id: string | undefined): string {
-  return serialize(id === undefined ? { type: 'error', code, message } : { type: 'error', id, code, message });
+/**
+ * An `error` event; `id` echoes the command's id when it had one, `retryAfter` (seconds) says
+ * when a `rate_limited` command may be tried again.
+ */
+export function errorFrame(code: string, message: string, id: string | undefined, retryAfter?: number): string {
+  return serialize({
+    type: 'error',
+    ...(id === undefined ? {} : { id }),
+    code,
+    message,
+    ...(retryAfter === undefined ? {} : { retryAfter }),
+  });
+}
+
+/** An `ack` event echoing the command's id. */
+export function ackFrame(id: string | undefined, fields: Omit<AckEvent, 'type' | 'id'>): string {
+  return serialize(id === undefined ? { type: 'ack', ...fields } : { type: 'ack', id, ...fields });
 }

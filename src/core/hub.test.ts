@@ -7,7 +7,10 @@ import { MemoryPresence } from '../engines/memory/memory-presence.js';
 import { openStore } from '../store/open-store.js';
 import type { SqlStore } from '../store/sql-store.js';
 import { HubError } from './errors.js';
-import { Hub } from './hub.js';
+import { Hub, type HubDeps } from './hub.js';
+import type { HubOptions } from './hub-options.js';
+import { userTopic } from './broker.js';
+import type { Presence } from './presence.js';
 import { silentLogger } from './logger.js';
 import { unlimited } from './rate-limiter.js';
 import type { Session } from './session.js';
@@ -29,6 +32,11 @@ class RecordingConnection implements Connection {
 
   get bufferedAmount(): number {
     return this.backlog;
+  }
+
+  /** Resolves once the test sets `backlog` to 0 (the peer read everything). */
+  async whenDrained(): Promise<void> {
+    while (this.backlog > 0 && this.closedWith === undefined) await new Promise((resolve) => setTimeout(resolve, 1));
   }
 
   close(code: number, reason: string): void {
@@ -65,13 +73,32 @@ describe('hub (memory engines)', () => {
     },
   };
 
-  beforeEach(async () => {
-    store = await openStore('sqlite::memory:');
+  let broker: MemoryBroker;
+
+  /** A hub on the memory engines; tests that need other engines or options build their own. */
+  async function startHub(deps: Partial<HubDeps> = {}, options: Partial<HubOptions> = {}): Promise<void> {
+    await (hub as Hub | undefined)?.shutdown();
+    broker = new MemoryBroker();
     hub = new Hub(
-      { store, broker: new MemoryBroker(), presence: new MemoryPresence({ graceMs: 0 }), tokens, messageLimiter: unlimited, logger: silentLogger },
-      { sendBufferBytes: 64 * 1024 },
+      {
+        store,
+        broker,
+        presence: new MemoryPresence({ graceMs: 0 }),
+        tokens,
+        limits: { message: unlimited, history: unlimited, membership: unlimited },
+        roomCreationLimiter: unlimited,
+        maxRoomsPerUser: 1000,
+        logger: silentLogger,
+        ...deps,
+      },
+      { sendBufferBytes: 64 * 1024, ...options },
     );
     await hub.start();
+  }
+
+  beforeEach(async () => {
+    store = await openStore('sqlite::memory:');
+    await startHub();
   });
   afterEach(async () => {
     await hub.shutdown();
@@ -187,5 +214,118 @@ describe('hub (memory engines)', () => {
     await tick();
     assert.equal(connection.events()[0]!.code, 'unauthorized');
     assert.equal(connection.closedWith?.code, 4001);
+  });
+
+  it('closes with 1011 when hello fails after the token is accepted, and leaves no session behind', async () => {
+    // Presence unreachable: the token is fine, setting the session up is not.
+    const failing: Presence = {
+      setHandler() {},
+      connect: () => Promise.reject(new Error('presence down')),
+      disconnect: () => Promise.resolve(),
+      online: () => Promise.resolve(new Set()),
+      connectionCount: () => Promise.resolve(0),
+      close: () => Promise.resolve(),
+    };
+    await startHub({ presence: failing });
+    const connection = new RecordingConnection();
+    const session = hub.open(connection, { remoteAddress: 'test' });
+    hub.receive(session, JSON.stringify({ type: 'hello', id: 'h', token: 'token:unlucky' }));
+    hub.receive(session, JSON.stringify({ type: 'join', id: 'j', room: 'queued' }));
+    await until(() => connection.closedWith !== undefined);
+    assert.equal(connection.closedWith?.code, 1011);
+    assert.equal(session.state, 'closed');
+    const error = connection.events().find((e) => e.type === 'error');
+    assert.equal(error?.code, 'unavailable');
+    assert.equal(error?.id, 'h');
+    // The command queued behind hello never ran.
+    assert.equal(await store.findRoom('queued'), undefined);
+  });
+
+  it('closes with 1011 when the store fails while a hello loads the rooms', async () => {
+    const original = store.listOwnRooms.bind(store);
+    store.listOwnRooms = () => Promise.reject(new Error('database down'));
+    try {
+      const connection = new RecordingConnection();
+      const session = hub.open(connection, { remoteAddress: 'test' });
+      hub.receive(session, JSON.stringify({ type: 'hello', id: 'h', token: 'token:unlucky2' }));
+      await until(() => connection.closedWith !== undefined);
+      assert.equal(connection.closedWith?.code, 1011);
+    } finally {
+      store.listOwnRooms = original;
+    }
+    // The user's next connection works.
+    const again = await connect('unlucky2');
+    assert.equal(again.session.state, 'open');
+  });
+
+  it('never lets a membership event from the broker grant a room: membership comes from the store', async () => {
+    const owner = await connect('owner1');
+    const intruder = await connect('intruder');
+    command(owner.session, { type: 'join', id: 'j', room: 'vault' });
+    await until(() => owner.connection.events().some((e) => e.type === 'ack'));
+    const vault = (await store.findRoom('vault'))!;
+    const intruderId = (await store.findUserByName('intruder'))!.id;
+    // A crafted "joined" on the intruder's user topic (another deployment, a forged publisher).
+    await broker.publish(userTopic(intruderId), { kind: 'membership', userId: intruderId, room: 'vault', roomId: vault.id, action: 'joined', lastSeq: 0 });
+    await tick();
+    await tick();
+    command(owner.session, { type: 'send', id: 's', room: 'vault', text: 'for members only', clientMsgId: 'v1' });
+    await until(() => owner.connection.events().some((e) => e.type === 'ack' && e.id === 's'));
+    command(intruder.session, { type: 'send', id: 'w', room: 'vault', text: 'let me write', clientMsgId: 'w1' });
+    await until(() => intruder.connection.events().some((e) => e.id === 'w'));
+    await tick();
+    const seen = intruder.connection.events();
+    assert.ok(!seen.some((e) => e.type === 'message'), 'the intruder received nothing of the room');
+    assert.ok(!seen.some((e) => e.type === 'member'), 'nor a membership event');
+    assert.equal(seen.find((e) => e.id === 'w')?.type, 'error', 'and may not write to it');
+  });
+
+  it('relays at most one typing event per user and room per interval, whatever the values', async () => {
+    await startHub({}, { typingThrottleMs: 200 });
+    const typist = await connect('typist');
+    const reader = await connect('reader');
+    for (const s of [typist, reader]) command(s.session, { type: 'join', id: 'j', room: 'keys' });
+    await until(() => [typist, reader].every((s) => s.connection.events().some((e) => e.type === 'ack')));
+    const started = Date.now();
+    for (let i = 0; i < 500; i++) command(typist.session, { type: 'typing', room: 'keys', active: i % 2 === 0 });
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    const relayed = reader.connection.events().filter((e) => e.type === 'typing');
+    const intervals = Math.ceil((Date.now() - started) / 200) + 1;
+    assert.ok(relayed.length >= 1 && relayed.length <= intervals, `${relayed.length} typing events for 500 commands`);
+    // The last state the typist sent (false) is the last the reader heard.
+    await until(() => reader.connection.events().filter((e) => e.type === 'typing').at(-1)?.active === false);
+  });
+
+  it('sends presence as volatile: a member who is behind skips it but still gets messages', async () => {
+    const a = await connect('pres_a');
+    const behind = await connect('pres_behind');
+    for (const s of [a, behind]) command(s.session, { type: 'join', id: 'j', room: 'statuses' });
+    await until(() => [a, behind].every((s) => s.connection.events().some((e) => e.type === 'ack')));
+    await tick();
+    behind.connection.frames = [];
+    behind.connection.backlog = 40 * 1024; // over half of the 64 KiB buffer, under the limit
+    await connect('pres_newcomer').then((n) => command(n.session, { type: 'join', id: 'j', room: 'statuses' }));
+    command(a.session, { type: 'send', id: 's', room: 'statuses', text: 'hello', clientMsgId: 'p1' });
+    await until(() => behind.connection.events().some((e) => e.type === 'message'));
+    assert.ok(!behind.connection.events().some((e) => e.type === 'presence' || e.type === 'member'));
+    // One who keeps up heard the newcomer join and come online.
+    assert.ok(a.connection.events().some((e) => e.type === 'presence' && e.user === 'pres_newcomer' && e.status === 'online'));
+  });
+
+  it('cuts off a resuming client that stops reading (4009) instead of waiting for it', async () => {
+    await startHub({}, { replayPageSize: 10, drainTimeoutMs: 100 });
+    const writer = await connect('replay_writer');
+    command(writer.session, { type: 'join', id: 'j', room: 'backlog' });
+    await until(() => writer.connection.events().some((e) => e.type === 'ack'));
+    for (let i = 0; i < 50; i++) command(writer.session, { type: 'send', id: `s${i}`, room: 'backlog', text: 'x'.repeat(100), clientMsgId: `r${i}` });
+    await until(() => writer.connection.events().filter((e) => e.type === 'ack' && typeof e.seq === 'number').length === 50);
+
+    const connection = new RecordingConnection();
+    const session = hub.open(connection, { remoteAddress: 'test' });
+    connection.backlog = 40 * 1024; // the peer reads nothing from here on
+    hub.receive(session, JSON.stringify({ type: 'hello', id: 'h', token: 'token:replay_writer', resume: { backlog: 0 } }));
+    await until(() => connection.closedWith !== undefined);
+    assert.deepEqual(connection.closedWith, { code: 4009, reason: 'too slow' });
+    assert.ok(connection.events().filter((e) => e.type === 'message').length < 50, 'cut off before the end of the replay');
   });
 });

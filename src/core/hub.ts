@@ -2,15 +2,20 @@
  * The hub: this node's sessions, its users and the rooms they follow, and the routing of room
  * events between the broker and the sessions. It knows nothing of WebSockets, HTTP or SQL:
  * transports hand it `Connection`s and frames; the store, broker and presence engines are
- * interfaces chosen by the composition root.
+ * interfaces chosen by the composition root. Commands live in `commands/` and reach the hub
+ * only through the narrow `Routing` it gives them.
  */
 import { randomUUID } from 'node:crypto';
 import { CLOSE_CODES } from '../protocol/codes.js';
-import type { Broker, BrokerHandler, BrokerMessage, PresenceChange, RoomBroadcast } from './broker.js';
+import type { Broker, BrokerHandler, BrokerMessage, MembershipChange, PresenceChange, RoomBroadcast } from './broker.js';
 import { PRESENCE_TOPIC, roomTopic, userTopic } from './broker.js';
-import { handleFrame } from './commands/dispatch.js';
+import type { CommandServices, RateLimits, Routing } from './commands/command.js';
+import { CommandDispatcher } from './commands/dispatcher.js';
+import { COMMANDS } from './commands/table.js';
 import { messageFrame, serialize } from './frames.js';
 import { GroupCommit } from './group-commit.js';
+import { defaultHubOptions, type HubOptions } from './hub-options.js';
+import { KeyedThrottle } from './keyed-throttle.js';
 import { LocalUser } from './local-user.js';
 import type { Logger } from './logger.js';
 import type { HubObserver } from './observer.js';
@@ -18,169 +23,215 @@ import { noopObserver } from './observer.js';
 import { FlushScheduler } from './outbox.js';
 import type { Presence, PresenceHandler } from './presence.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { RoomService } from './room-service.js';
 import { RoomChannel, type RoomChannelDeps } from './room-channel.js';
-import { RoomSync, passesFloor } from './room-sync.js';
-import { Session } from './session.js';
+import { RoomService, type MembershipEvent } from './room-service.js';
+import { Session, type SessionHooks } from './session.js';
 import type { RoomRecord, Store, StoredMessage } from './store.js';
 import type { TokenVerifier } from './token-verifier.js';
 import type { Connection, ConnectionInfo } from './transport.js';
-
-export interface HubOptions {
-  /** Per-connection outbound limit (queued + unsent bytes) before a 4009 close. */
-  readonly sendBufferBytes: number;
-  /** Coalescing window for outbound frames; 0 writes on the next turn of the event loop. */
-  readonly batchWindowMs: number;
-  /** Time allowed for the first frame (`hello`). */
-  readonly helloTimeoutMs: number;
-  readonly maxConnectionsPerUser: number;
-  readonly maxTextLength: number;
-  /** At most one `typing active:true` relayed per user and room in this interval. */
-  readonly typingThrottleMs: number;
-  /** Messages per store read while replaying a gap. */
-  readonly replayPageSize: number;
-  /** Unanswered commands one connection may have before further ones are refused. */
-  readonly maxInFlight: number;
-  /** Most messages per group-commit transaction. */
-  readonly maxCommitBatch: number;
-  /** Group-commit transactions in flight at once. */
-  readonly commitConcurrency: number;
-  /** `welcome.online` covers the user's rooms of at most this many members. */
-  readonly welcomePresenceRoomSize: number;
-}
-
-export const defaultHubOptions: HubOptions = {
-  sendBufferBytes: 1024 * 1024,
-  batchWindowMs: 0,
-  helloTimeoutMs: 10_000,
-  maxConnectionsPerUser: 20,
-  maxTextLength: 4000,
-  typingThrottleMs: 1000,
-  replayPageSize: 500,
-  maxInFlight: 256,
-  maxCommitBatch: 2000,
-  commitConcurrency: 4,
-  welcomePresenceRoomSize: 100,
-};
 
 export interface HubDeps {
   readonly store: Store;
   readonly broker: Broker;
   readonly presence: Presence;
   readonly tokens: TokenVerifier;
-  /** Per-user message rate limit (keyed by user id). */
-  readonly messageLimiter: RateLimiter;
+  /** Per-user limits of the command classes (keyed by user id). */
+  readonly limits: RateLimits;
+  /** Rooms a user may create per interval (keyed by user id). */
+  readonly roomCreationLimiter: RateLimiter;
+  /** Rooms a user may be a member of. */
+  readonly maxRoomsPerUser: number;
   readonly logger: Logger;
   readonly observer?: HubObserver | undefined;
   readonly clock?: (() => number) | undefined;
 }
 
-export class Hub implements BrokerHandler, PresenceHandler {
-  readonly options: HubOptions;
-  readonly store: Store;
-  readonly broker: Broker;
-  readonly presence: Presence;
-  readonly tokens: TokenVerifier;
-  readonly messageLimiter: RateLimiter;
-  readonly logger: Logger;
-  readonly observer: HubObserver;
-  readonly now: () => number;
-  readonly rooms: RoomService;
-  readonly messages: GroupCommit;
+/** A typing mark on its way to a room, throttled per user and room. */
+interface TypingMark {
+  readonly userId: number;
+  readonly username: string;
+  readonly room: string;
+  readonly active: boolean;
+}
 
+/** A read position on its way to a room, throttled per user and room. */
+interface ReadReceipt {
+  readonly username: string;
+  readonly room: string;
+  readonly seq: number;
+}
+
+export class Hub {
+  /** The room rules, shared with the HTTP routes. */
+  readonly rooms: RoomService;
+
+  readonly #options: HubOptions;
+  readonly #store: Store;
+  readonly #broker: Broker;
+  readonly #presence: Presence;
+  readonly #logger: Logger;
+  readonly #observer: HubObserver;
+  readonly #messages: GroupCommit;
+  readonly #dispatcher: CommandDispatcher;
   readonly #scheduler: FlushScheduler;
+  readonly #clock: () => number;
   readonly #sessions = new Set<Session>();
   readonly #users = new Map<number, LocalUser>();
   readonly #channels = new Map<string, RoomChannel>();
+  readonly #typing: KeyedThrottle<TypingMark>;
+  readonly #receipts: KeyedThrottle<ReadReceipt>;
   #closing = false;
 
   constructor(deps: HubDeps, options: Partial<HubOptions> = {}) {
-    this.options = Object.freeze({ ...defaultHubOptions, ...options });
-    this.store = deps.store;
-    this.broker = deps.broker;
-    this.presence = deps.presence;
-    this.tokens = deps.tokens;
-    this.messageLimiter = deps.messageLimiter;
-    this.logger = deps.logger;
-    this.observer = deps.observer ?? noopObserver;
-    this.now = deps.clock ?? Date.now;
-    this.#scheduler = new FlushScheduler(this.options.batchWindowMs);
-    this.rooms = new RoomService(this.store, this, this.now);
-    this.messages = new GroupCommit(this.store, {
-      maxBatch: this.options.maxCommitBatch,
-      concurrency: this.options.commitConcurrency,
-      onStored: (stored) => this.#publishStored(stored),
-      onBatch: (size, ms) => this.observer.commitBatch(size, ms),
+    this.#options = Object.freeze({ ...defaultHubOptions, ...options });
+    this.#store = deps.store;
+    this.#broker = deps.broker;
+    this.#presence = deps.presence;
+    this.#logger = deps.logger;
+    this.#observer = deps.observer ?? noopObserver;
+    this.#clock = deps.clock ?? Date.now;
+    this.#scheduler = new FlushScheduler(this.#options.batchWindowMs);
+    this.rooms = new RoomService({
+      store: this.#store,
+      sink: { membershipChanged: (event) => this.#membershipChanged(event) },
+      now: this.#clock,
+      roomCreationLimiter: deps.roomCreationLimiter,
+      maxRoomsPerUser: deps.maxRoomsPerUser,
     });
-    this.broker.setHandler(this);
-    this.presence.setHandler(this);
+    this.#messages = new GroupCommit(this.#store, {
+      maxBatch: this.#options.maxCommitBatch,
+      concurrency: this.#options.commitConcurrency,
+      onStored: (stored) => this.#publishStored(stored),
+      onBatch: (size, ms) => this.#observer.commitBatch(size, ms),
+      onIsolated: (error) => this.#logger.warn({ err: error }, 'a message the database refused was taken out of its batch'),
+    });
+    this.#typing = new KeyedThrottle<TypingMark>({
+      intervalMs: this.#options.typingThrottleMs,
+      send: (_key, mark) => this.#relayTyping(mark),
+      // Within an interval only a change of state is worth a trailing event; a repeated
+      // `active:true` is the leading edge of the next interval.
+      worthSending: (sent, latest) => sent.active !== latest.active,
+    });
+    this.#receipts = new KeyedThrottle<ReadReceipt>({
+      intervalMs: this.#options.receiptThrottleMs,
+      send: (_key, receipt) => this.#broadcastReceipt(receipt),
+      worthSending: (sent, latest) => latest.seq > sent.seq,
+    });
+    const services: CommandServices = {
+      store: this.#store,
+      rooms: this.rooms,
+      messages: this.#messages,
+      presence: this.#presence,
+      tokens: deps.tokens,
+      routing: this.#routing,
+      limits: deps.limits,
+      options: this.#options,
+      now: this.#clock,
+      logger: this.#logger,
+      observer: this.#observer,
+    };
+    this.#dispatcher = new CommandDispatcher(services, COMMANDS);
+    this.#broker.setHandler(this.#brokerHandler);
+    this.#presence.setHandler(this.#presenceHandler);
   }
 
   /** Subscribes to the node-wide topics; call once before accepting connections. */
   async start(): Promise<void> {
-    await this.broker.subscribe(PRESENCE_TOPIC);
-  }
-
-  get sessionCount(): number {
-    return this.#sessions.size;
+    await this.#broker.subscribe(PRESENCE_TOPIC);
   }
 
   /** A transport accepted a connection: the session waits for `hello`. */
   open(connection: Connection, info: ConnectionInfo): Session {
-    const session = new Session(
-      randomUUID(),
+    const session = new Session({
+      id: randomUUID(),
       connection,
-      info.remoteAddress,
-      this.#scheduler,
-      { sendBufferBytes: this.options.sendBufferBytes },
-      (slow) => this.#tooSlow(slow),
-    );
-    session.queryToken = info.token;
+      remoteAddress: info.remoteAddress,
+      queryToken: info.token,
+      scheduler: this.#scheduler,
+      sendBufferBytes: this.#options.sendBufferBytes,
+      clock: this.#clock,
+      hooks: this.#sessionHooks,
+    });
     if (this.#closing) {
       session.close(CLOSE_CODES.goingAway, 'server shutting down');
       return session;
     }
     this.#sessions.add(session);
-    session.helloTimer = setTimeout(() => {
-      if (session.state === 'awaiting-hello') session.close(CLOSE_CODES.unauthorized, 'no hello in time');
-    }, this.options.helloTimeoutMs);
-    session.helloTimer.unref();
-    this.observer.sessionOpened();
+    session.expectHelloWithin(this.#options.helloTimeoutMs);
+    this.#observer.sessionOpened();
     return session;
   }
 
   /** A transport received a text frame for the session. */
   receive(session: Session, frame: string): void {
-    if (session.state === 'closed') return;
-    handleFrame(this, session, frame);
+    this.#dispatcher.receive(session, frame);
   }
 
-  /** The transport's connection is gone (closed by either side). */
-  closed(session: Session, reason: string): void {
+  /** The transport's connection is gone (the peer closed it, or it died): `code` as observed. */
+  closed(session: Session, code: number, reason: string): void {
+    session.connectionClosed(code, reason);
+  }
+
+  /**
+   * Graceful stop: refuse new sessions, let in-flight sends commit and their acks go out, then
+   * close every session with 1001 so clients resume elsewhere.
+   */
+  async shutdown(): Promise<void> {
+    this.#closing = true;
+    await this.#messages.whenIdle();
+    this.#scheduler.flushAll();
+    for (const session of [...this.#sessions]) session.close(CLOSE_CODES.goingAway, 'server shutting down');
+    this.#typing.clear();
+    this.#receipts.clear();
+  }
+
+  // ---- what sessions tell the hub ----
+
+  readonly #sessionHooks: SessionHooks = {
+    ended: (session) => this.#ended(session),
+    tooSlow: (session) => {
+      this.#observer.slowDisconnect();
+      this.#logger.info({ sessionId: session.id, backlog: session.backlogBytes }, 'closing a client that does not read');
+    },
+  };
+
+  #ended(session: Session): void {
     if (!this.#sessions.delete(session)) return;
-    session.markClosed(reason);
-    this.observer.sessionClosed(session.closeReason ?? reason);
-    if (session.presenceUserId !== undefined) {
-      const userId = session.presenceUserId;
-      this.presence.disconnect(userId, session.id).catch((error: unknown) => {
-        this.logger.warn({ err: error, userId }, 'presence disconnect failed');
+    this.#observer.sessionClosed(session.end!);
+    const presenceUserId = session.presenceUserId;
+    if (presenceUserId !== undefined) {
+      this.#presence.disconnect(presenceUserId, session.id).catch((error: unknown) => {
+        this.#logger.warn({ err: error, userId: presenceUserId }, 'presence disconnect failed');
       });
     }
     const user = session.user;
     if (user === undefined) return;
-    if (session.typing !== undefined) {
-      for (const room of session.typing) this.relayTyping(user, room, false);
-    }
+    for (const room of session.typingRooms()) this.#routing.typing(session, room, false);
     user.sessions.delete(session);
     if (user.sessions.size === 0) this.#forgetUser(user);
   }
+
+  // ---- what commands may ask of the hub ----
+
+  readonly #routing: Routing = {
+    attach: (session, account) => this.#attach(session, account.id, account.username),
+    follow: (user, room) => this.#follow(user, room.key, room.id, room.lastSeq),
+    typing: (session, room, active) => {
+      const user = session.user;
+      if (user === undefined) return;
+      if (active) session.startTyping(room);
+      else if (!session.stopTyping(room)) return; // this connection was not typing there
+      this.#typing.push(`${user.id}:${room}`, { userId: user.id, username: user.username, room, active });
+    },
+    receipt: (user, room, seq) => this.#receipts.push(`${user.id}:${room}`, { username: user.username, room, seq }),
+  };
 
   /**
    * Adds an authenticated session to its user, loading the user's rooms when it is the user's
    * first session here. The session holds every room's live messages until it is caught up.
    * Undefined when the session closed while the rooms were loading.
    */
-  async attachSession(session: Session, userId: number, username: string): Promise<LocalUser | undefined> {
+  async #attach(session: Session, userId: number, username: string): Promise<LocalUser | undefined> {
     let user = this.#users.get(userId);
     if (user === undefined) {
       const created = new LocalUser(userId, username);
@@ -188,9 +239,9 @@ export class Hub implements BrokerHandler, PresenceHandler {
       this.#users.set(userId, created);
       created.loaded = (async () => {
         // The user topic first: a join elsewhere from now on reaches this node.
-        await this.broker.subscribe(userTopic(userId));
-        const memberships = await this.store.listMemberships(userId);
-        await Promise.all(memberships.map((m) => this.followRoom(created, m.room.key, m.room.id, m.room.lastSeq)));
+        await this.#broker.subscribe(userTopic(userId));
+        const memberships = await this.#store.listMemberships(userId);
+        await Promise.all(memberships.map((m) => this.#follow(created, m.room.key, m.room.id, m.room.lastSeq)));
       })();
       created.loaded.catch(() => {
         // A failed load must not stick: the next session of this user tries again.
@@ -204,10 +255,8 @@ export class Hub implements BrokerHandler, PresenceHandler {
       return undefined;
     }
     // Forgotten while we waited (its only other session closed): start over with a fresh one.
-    if (this.#users.get(userId) !== user) return this.attachSession(session, userId, username);
-    session.syncing = new Map();
-    for (const room of user.rooms.keys()) session.syncing.set(room, new RoomSync());
-    session.user = user;
+    if (this.#users.get(userId) !== user) return this.#attach(session, userId, username);
+    session.attach(user);
     user.sessions.add(session);
     return user;
   }
@@ -217,11 +266,11 @@ export class Hub implements BrokerHandler, PresenceHandler {
    * seq as read before subscribing: the channel's baseline for noticing lost messages (a stale
    * one only costs a store read).
    */
-  followRoom(user: LocalUser, room: string, roomId: number, lastSeq: number): Promise<void> {
+  #follow(user: LocalUser, room: string, roomId: number, lastSeq: number): Promise<void> {
     user.rooms.set(room, roomId);
     let channel = this.#channels.get(room);
     if (channel === undefined) {
-      channel = new RoomChannel(room, roomId, lastSeq, this.broker.subscribe(roomTopic(room)), this.#channelDeps);
+      channel = new RoomChannel(room, roomId, lastSeq, this.#broker.subscribe(roomTopic(room)), this.#channelDeps);
       this.#channels.set(room, channel);
     }
     channel.members.add(user);
@@ -229,137 +278,165 @@ export class Hub implements BrokerHandler, PresenceHandler {
   }
 
   /** Stops a local user's sessions from receiving a room's events. */
-  unfollowRoom(user: LocalUser, room: string): void {
+  #unfollow(user: LocalUser, room: string): void {
     if (!user.rooms.delete(room)) return;
     for (const session of user.sessions) {
-      session.syncing?.delete(room);
-      session.floors?.delete(room);
-      if (session.typing?.delete(room)) this.relayTyping(user, room, false);
+      session.feed.forget(room);
+      if (session.typingRooms().includes(room)) this.#routing.typing(session, room, false);
     }
-    user.typingRelayedAt?.delete(room);
+    this.#leaveChannel(user, room);
+  }
+
+  #leaveChannel(user: LocalUser, room: string): void {
     const channel = this.#channels.get(room);
     if (channel === undefined) return;
     channel.members.delete(user);
-    if (channel.members.size === 0) {
-      this.#channels.delete(room);
-      this.broker.unsubscribe(roomTopic(room)).catch((error: unknown) => {
-        this.logger.warn({ err: error, room }, 'unsubscribe failed');
-      });
-    }
+    if (channel.members.size > 0) return;
+    this.#channels.delete(room);
+    this.#broker.unsubscribe(roomTopic(room)).catch((error: unknown) => {
+      this.#logger.warn({ err: error, room }, 'unsubscribe failed');
+    });
   }
 
-  /** A local user, if they have a session on this node. */
-  localUser(userId: number): LocalUser | undefined {
-    return this.#users.get(userId);
+  #forgetUser(user: LocalUser): void {
+    for (const room of [...user.rooms.keys()]) this.#leaveChannel(user, room);
+    this.#users.delete(user.id);
+    void this.#broker.unsubscribe(userTopic(user.id)).catch(() => {});
+  }
+
+  // ---- membership ----
+
+  /**
+   * A user joined or left a room (through any session, HTTP or node): applied here at once,
+   * then told to the user's sessions on the other nodes and to the room's other members.
+   */
+  async #membershipChanged(event: MembershipEvent): Promise<void> {
+    const { userId, username, room, action } = event;
+    const change: MembershipChange = { kind: 'membership', userId, room: room.key, roomId: room.id, action, lastSeq: room.lastSeq };
+    await this.#applyMembership(change, true);
+    await this.#broker.publish(userTopic(userId), change);
+    // The member's own sessions heard it on the user topic; the others hear it here. Volatile:
+    // a member who is behind skips it (the members list has the truth) instead of queueing it.
+    const frame = serialize({ type: 'member', room: room.key, user: username, action });
+    await this.#broadcast(room.key, frame, { exceptUserId: userId, volatile: true });
+    if (action === 'joined') await this.#announceNewMember(userId, username, room);
   }
 
   /**
-   * A user joined or left a room (through any session, HTTP or node): applies it here at once
-   * and tells the other nodes. Also announces it to the room's members.
+   * Applies a membership change to the user's sessions on this node: follow (or stop
+   * following) the room and tell each session. A change heard from the broker is checked
+   * against the store before it grants anything: the broker carries news, the store decides
+   * membership. Idempotent: the local echo of a change applied here does nothing.
    */
-  async membershipChanged(userId: number, username: string, room: RoomRecord, action: 'joined' | 'left'): Promise<void> {
-    const user = this.#users.get(userId);
-    if (user !== undefined) {
-      if (action === 'joined') await this.followRoom(user, room.key, room.id, room.lastSeq);
-      else this.unfollowRoom(user, room.key);
+  async #applyMembership(change: MembershipChange, fromStore: boolean): Promise<void> {
+    const user = this.#users.get(change.userId);
+    if (user === undefined) return;
+    const { room } = change;
+    if (change.action === 'left') {
+      user.checkingJoins.delete(room);
+      if (!user.rooms.has(room)) return;
+      // Before unfollowing: the user's other tabs learn that the room is gone.
+      this.#sendToUser(user, serialize({ type: 'member', room, user: user.username, action: 'left' }));
+      this.#unfollow(user, room);
+      return;
     }
-    const change = { kind: 'membership', userId, room: room.key, roomId: room.id, action, lastSeq: room.lastSeq } as const;
-    await this.broker.publish(userTopic(userId), change);
-    await this.broadcast(room.key, serialize({ type: 'member', room: room.key, user: username, action }));
+    if (user.rooms.has(room)) return;
+    if (!fromStore) {
+      const check = Symbol(room);
+      user.checkingJoins.set(room, check);
+      const member = await this.#store.isMember(change.roomId, user.id).catch((error: unknown) => {
+        this.#logger.warn({ err: error, room }, 'could not check a membership heard from another node');
+        return false;
+      });
+      // A leave arrived meanwhile, or the user went: this (older) answer no longer holds.
+      if (user.checkingJoins.get(room) !== check) return;
+      user.checkingJoins.delete(room);
+      if (!member || user.rooms.has(room) || this.#users.get(user.id) !== user) return;
+    }
+    await this.#follow(user, room, change.roomId, change.lastSeq);
+    this.#sendToUser(user, serialize({ type: 'member', room, user: user.username, action: 'joined' }));
+    await this.#tellStatusesTo(user, change.roomId);
   }
+
+  /** Sends a frame to every welcomed session of a local user. */
+  #sendToUser(user: LocalUser, frame: string): void {
+    for (const session of user.openSessions()) session.send(frame);
+  }
+
+  /**
+   * A user came to share a small room with its members: each side learns whether the other is
+   * online. This node's sessions of the new member hear the members' statuses here; the members
+   * hear the newcomer's below. Rooms over `presenceRoomSize` members are skipped, as everywhere.
+   */
+  async #tellStatusesTo(user: LocalUser, roomId: number): Promise<void> {
+    const members = await this.#smallRoomMembers(roomId);
+    const others = members?.filter((member) => member.id !== user.id) ?? [];
+    if (others.length === 0) return;
+    const online = await this.#presence.online(others.map((member) => member.id));
+    for (const member of others) {
+      if (!online.has(member.id)) continue;
+      const frame = serialize({ type: 'presence', user: member.username, status: 'online' });
+      for (const session of user.openSessions()) session.sendVolatile(frame);
+    }
+  }
+
+  async #announceNewMember(userId: number, username: string, room: RoomRecord): Promise<void> {
+    const members = await this.#smallRoomMembers(room.id);
+    if (members === undefined || members.length < 2) return;
+    if (!(await this.#presence.online([userId])).has(userId)) return;
+    const frame = serialize({ type: 'presence', user: username, status: 'online' });
+    await this.#broadcast(room.key, frame, { exceptUserId: userId, volatile: true });
+  }
+
+  /** The room's members when it has at most `presenceRoomSize`, else undefined. */
+  async #smallRoomMembers(roomId: number): Promise<{ id: number; username: string }[] | undefined> {
+    const limit = this.#options.presenceRoomSize;
+    const members = await this.#store.listMembers(roomId, limit + 1);
+    return members.length > limit ? undefined : members;
+  }
+
+  // ---- room events ----
 
   /** Publishes a room event that is not a message (member, receipt, typing). */
-  broadcast(room: string, frame: string, extra: { exceptUserId?: number; volatile?: boolean } = {}): Promise<void> {
-    return this.broker.publish(roomTopic(room), { kind: 'room', room, seq: 0, frame, ...extra });
+  #broadcast(room: string, frame: string, extra: { exceptUserId?: number; volatile?: boolean } = {}): Promise<void> {
+    return this.#broker.publish(roomTopic(room), { kind: 'room', room, seq: 0, frame, ...extra });
   }
 
-  /** Relays a typing mark of `user` to the room's other members. */
-  relayTyping(user: LocalUser, room: string, active: boolean): void {
-    const frame = serialize({ type: 'typing', room, user: user.username, active });
-    this.broadcast(room, frame, { exceptUserId: user.id, volatile: true }).catch((error: unknown) => {
-      this.logger.warn({ err: error, room }, 'typing relay failed');
+  #relayTyping(mark: TypingMark): void {
+    const frame = serialize({ type: 'typing', room: mark.room, user: mark.username, active: mark.active });
+    this.#broadcast(mark.room, frame, { exceptUserId: mark.userId, volatile: true }).catch((error: unknown) => {
+      this.#logger.warn({ err: error, room: mark.room }, 'typing relay failed');
     });
   }
 
-  // ---- BrokerHandler ----
-
-  onMessage(_topic: string, message: BrokerMessage): void {
-    switch (message.kind) {
-      case 'room':
-        this.#deliverRoomEvent(message);
-        return;
-      case 'membership': {
-        const user = this.#users.get(message.userId);
-        if (user === undefined) return;
-        if (message.action === 'joined') {
-          if (!user.rooms.has(message.room)) {
-            this.followRoom(user, message.room, message.roomId, message.lastSeq).catch((error: unknown) => {
-              this.logger.warn({ err: error, room: message.room }, 'could not follow a room joined on another node');
-            });
-          }
-        } else this.unfollowRoom(user, message.room);
-        return;
-      }
-      case 'presence':
-        this.#deliverPresence(message);
-        return;
-    }
-  }
-
-  onReconnect(): void {
-    this.logger.warn({ rooms: this.#channels.size }, 'broker reconnected: reading what was missed meanwhile from the store');
-    for (const channel of this.#channels.values()) channel.resync();
-  }
-
-  // ---- PresenceHandler ----
-
-  onPresenceChange(userId: number, status: 'online' | 'offline'): void {
-    void this.#announcePresence(userId, status).catch((error: unknown) => {
-      this.logger.warn({ err: error, userId }, 'presence announcement failed');
+  #broadcastReceipt(receipt: ReadReceipt): void {
+    const frame = serialize({ type: 'receipt', room: receipt.room, user: receipt.username, seq: receipt.seq });
+    this.#broadcast(receipt.room, frame).catch((error: unknown) => {
+      this.#logger.warn({ err: error, room: receipt.room }, 'receipt broadcast failed');
     });
   }
-
-  /**
-   * Graceful stop: refuse new sessions, let in-flight sends commit and their acks go out, then
-   * close every session with 1001 so clients resume elsewhere.
-   */
-  async shutdown(): Promise<void> {
-    this.#closing = true;
-    await this.messages.whenIdle();
-    this.#scheduler.flushAll();
-    for (const session of [...this.#sessions]) {
-      session.close(CLOSE_CODES.goingAway, 'server shutting down');
-      this.closed(session, 'server shutting down');
-    }
-  }
-
-  // ---- internals ----
 
   #publishStored(stored: readonly StoredMessage[]): void {
-    this.observer.messagesStored(stored.length);
+    this.#observer.messagesStored(stored.length);
     for (const message of stored) {
       const frame = messageFrame(message);
-      this.broker.publish(roomTopic(message.room), { kind: 'room', room: message.room, seq: message.seq, frame }).catch((error: unknown) => {
+      this.#broker.publish(roomTopic(message.room), { kind: 'room', room: message.room, seq: message.seq, frame }).catch((error: unknown) => {
         // The message is stored and acknowledged: clients get it through resume or history.
-        this.logger.warn({ err: error, room: message.room, seq: message.seq }, 'publish failed');
+        this.#logger.warn({ err: error, room: message.room, seq: message.seq }, 'publish failed');
       });
     }
-  }
-
-  #deliverRoomEvent(event: RoomBroadcast): void {
-    this.#channels.get(event.room)?.accept(event);
   }
 
   readonly #channelDeps: RoomChannelDeps = {
     readAfter: async (roomId, afterSeq, limit) => {
-      const page = await this.store.history(roomId, { after: afterSeq, limit });
+      const page = await this.#store.history(roomId, { after: afterSeq, limit });
       return page.messages.map((message) => ({ seq: message.seq, frame: messageFrame(message) }));
     },
     deliver: (channel, event) => this.#deliverToSessions(channel, event),
     onRepair: (channel, outcome) => {
-      if ('error' in outcome) this.logger.error({ err: outcome.error, room: channel.key }, 'could not read missed messages from the store');
-      else if (outcome.recovered > 0) this.logger.info({ room: channel.key, recovered: outcome.recovered }, 'recovered messages the broker lost');
-      this.observer.gapRepair('error' in outcome ? -1 : outcome.recovered);
+      if ('error' in outcome) this.#logger.error({ err: outcome.error, room: channel.key }, 'could not read missed messages from the store');
+      else if (outcome.recovered > 0) this.#logger.info({ room: channel.key, recovered: outcome.recovered }, 'recovered messages the broker lost');
+      this.#observer.gapRepair('error' in outcome ? -1 : outcome.recovered);
     },
   };
 
@@ -368,40 +445,42 @@ export class Hub implements BrokerHandler, PresenceHandler {
     let delivered = 0;
     for (const user of channel.members) {
       if (user.id === event.exceptUserId) continue;
-      for (const session of user.sessions) {
-        if (session.state !== 'open') {
-          // Not welcomed yet: messages wait for the catch-up; other events are in the welcome.
-          if (event.seq > 0 && session.state === 'authenticating') this.#hold(session, event);
-          continue;
-        }
-        if (event.seq > 0) {
-          if (session.syncing !== undefined) {
-            const sync = session.syncing.get(event.room);
-            if (sync !== undefined) {
-              sync.hold(event.seq, event.frame);
-              continue;
-            }
-          }
-          // Already sent by a catch-up that read it from the store before it was published.
-          if (session.floors !== undefined && !passesFloor(session.floors, event.room, event.seq)) continue;
-        }
-        if (event.volatile === true) session.sendVolatile(event.frame);
-        else session.send(event.frame);
-        delivered++;
-      }
+      for (const session of user.sessions) if (session.deliver(event)) delivered++;
     }
-    this.observer.delivered(delivered);
+    this.#observer.delivered(delivered);
   }
 
-  #hold(session: Session, event: RoomBroadcast): void {
-    session.syncing ??= new Map();
-    let sync = session.syncing.get(event.room);
-    if (sync === undefined) {
-      sync = new RoomSync();
-      session.syncing.set(event.room, sync);
-    }
-    sync.hold(event.seq, event.frame);
-  }
+  // ---- what the engines tell the hub ----
+
+  readonly #brokerHandler: BrokerHandler = {
+    onMessage: (_topic: string, message: BrokerMessage) => {
+      switch (message.kind) {
+        case 'room':
+          this.#channels.get(message.room)?.accept(message);
+          return;
+        case 'membership':
+          this.#applyMembership(message, false).catch((error: unknown) => {
+            this.#logger.warn({ err: error, room: message.room }, 'could not apply a membership change from another node');
+          });
+          return;
+        case 'presence':
+          this.#deliverPresence(message);
+          return;
+      }
+    },
+    onReconnect: () => {
+      this.#logger.warn({ rooms: this.#channels.size }, 'broker reconnected: reading what was missed meanwhile from the store');
+      for (const channel of this.#channels.values()) channel.resync();
+    },
+  };
+
+  readonly #presenceHandler: PresenceHandler = {
+    onPresenceChange: (userId, status) => {
+      void this.#announcePresence(userId, status).catch((error: unknown) => {
+        this.#logger.warn({ err: error, userId }, 'presence announcement failed');
+      });
+    },
+  };
 
   #deliverPresence(change: PresenceChange): void {
     const recipients = new Set<LocalUser>();
@@ -411,44 +490,17 @@ export class Hub implements BrokerHandler, PresenceHandler {
       for (const user of channel.members) if (user.id !== change.userId) recipients.add(user);
     }
     if (recipients.size === 0) return;
+    // Volatile: a status is worth little late, and a reconnect storm must not queue them.
     const frame = serialize({ type: 'presence', user: change.username, status: change.status });
-    for (const user of recipients) for (const session of user.sessions) if (session.state === 'open') session.send(frame);
+    for (const user of recipients) for (const session of user.openSessions()) session.sendVolatile(frame);
   }
 
+  /** Tells the members of the user's small rooms (see `presenceRoomSize`) of a status change. */
   async #announcePresence(userId: number, status: 'online' | 'offline'): Promise<void> {
-    const local = this.#users.get(userId);
-    let username: string;
-    let rooms: string[];
-    if (local !== undefined) {
-      username = local.username;
-      rooms = [...local.rooms.keys()];
-    } else {
-      const user = await this.store.findUserById(userId);
-      if (user === undefined) return;
-      username = user.username;
-      rooms = (await this.store.listMemberships(userId)).map((m) => m.room.key);
-    }
-    await this.broker.publish(PRESENCE_TOPIC, { kind: 'presence', userId, username, status, rooms });
-  }
-
-  #forgetUser(user: LocalUser): void {
-    for (const room of [...user.rooms.keys()]) {
-      const channel = this.#channels.get(room);
-      if (channel === undefined) continue;
-      channel.members.delete(user);
-      if (channel.members.size === 0) {
-        this.#channels.delete(room);
-        void this.broker.unsubscribe(roomTopic(room)).catch(() => {});
-      }
-    }
-    this.#users.delete(user.id);
-    void this.broker.unsubscribe(userTopic(user.id)).catch(() => {});
-  }
-
-  #tooSlow(session: Session): void {
-    this.observer.slowDisconnect();
-    this.logger.info({ sessionId: session.id, backlog: session.backlogBytes }, 'closing a client that does not read');
-    session.close(CLOSE_CODES.tooSlow, 'too slow');
-    this.closed(session, 'too slow');
+    const username = this.#users.get(userId)?.username ?? (await this.#store.findUserById(userId))?.username;
+    if (username === undefined) return;
+    const rooms = await this.#store.listSmallRooms(userId, this.#options.presenceRoomSize);
+    if (rooms.length === 0) return;
+    await this.#broker.publish(PRESENCE_TOPIC, { kind: 'presence', userId, username, status, rooms });
   }
 }

@@ -2,9 +2,12 @@
  * What the core reports about itself. The server wires it to Prometheus metrics; the core does
  * not depend on a metrics library.
  */
+import type { SessionEnd } from './session.js';
+
 export interface HubObserver {
   sessionOpened(): void;
-  sessionClosed(reason: string): void;
+  /** A session ended: its close code and who closed it. */
+  sessionClosed(end: SessionEnd): void;
   command(type: string, outcome: 'ok' | 'error'): void;
   messagesStored(count: number): void;
   /** Events handed to sessions (one per recipient). */

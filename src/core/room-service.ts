@@ -1,12 +1,14 @@
 /**
  * Rooms and who may do what in them — the rules shared by the WebSocket commands and the HTTP
- * routes: public rooms are open to all, private rooms and direct conversations to members only.
+ * routes: public rooms are open to all, private rooms to members (invited), and a direct
+ * conversation always has exactly its two participants as members (it cannot be left).
  */
 import type { Message } from '../protocol/events.js';
 import type { RoomSummary } from '../protocol/http.js';
 import { dmParticipants, dmRoomKey, isDmRoomKey } from '../protocol/names.js';
-import { HubError } from './errors.js';
+import { HubError, RateLimitedError } from './errors.js';
 import { toWireMessage } from './frames.js';
+import type { RateLimiter } from './rate-limiter.js';
 import type { HistoryQuery, RoomRecord, RoomVisibility, Store, UserRecord } from './store.js';
 
 /** Who acts: the authenticated user. */
@@ -15,21 +17,43 @@ export interface Actor {
   readonly username: string;
 }
 
+/** A user joined or left a room. */
+export interface MembershipEvent {
+  readonly userId: number;
+  readonly username: string;
+  /** The room as read before the change (its `lastSeq` is a baseline for new followers). */
+  readonly room: RoomRecord;
+  readonly action: 'joined' | 'left';
+}
+
 /** Where membership changes go: the hub applies them locally and tells the other nodes. */
 export interface MembershipSink {
-  /** `lastSeq`: the room's last seq read before the change (a baseline for new followers). */
-  membershipChanged(userId: number, username: string, room: RoomRecord, action: 'joined' | 'left'): Promise<void>;
+  membershipChanged(event: MembershipEvent): Promise<void>;
+}
+
+export interface RoomServiceDeps {
+  readonly store: Store;
+  readonly sink: MembershipSink;
+  readonly now: () => number;
+  /** Rooms a user may create per interval, keyed by user id. */
+  readonly roomCreationLimiter: RateLimiter;
+  /** Rooms a user may be a member of. */
+  readonly maxRoomsPerUser: number;
 }
 
 export class RoomService {
   readonly #store: Store;
   readonly #sink: MembershipSink;
   readonly #now: () => number;
+  readonly #roomCreation: RateLimiter;
+  readonly #maxRoomsPerUser: number;
 
-  constructor(store: Store, sink: MembershipSink, now: () => number) {
-    this.#store = store;
-    this.#sink = sink;
-    this.#now = now;
+  constructor(deps: RoomServiceDeps) {
+    this.#store = deps.store;
+    this.#sink = deps.sink;
+    this.#now = deps.now;
+    this.#roomCreation = deps.roomCreationLimiter;
+    this.#maxRoomsPerUser = deps.maxRoomsPerUser;
   }
 
   /** The room, if the actor may read it (public, or a member); otherwise not_found / forbidden. */
@@ -43,45 +67,48 @@ export class RoomService {
   }
 
   /**
-   * Joins a room: a public room that does not exist is created; a private room or a DM can be
-   * joined only by its members (invited) or participants. Returns the room and whether the
-   * actor was newly added.
+   * Joins a room: a public room that does not exist is created; a private room can be joined
+   * only by its members (invited), a direct conversation only by its participants.
    */
-  async join(actor: Actor, key: string): Promise<{ room: RoomRecord; added: boolean }> {
-    let room: RoomRecord;
+  async join(actor: Actor, key: string): Promise<RoomRecord> {
     if (isDmRoomKey(key)) {
       const [a, b] = dmParticipants(key)!;
       const me = actor.username.toLowerCase();
       if (me !== a && me !== b) throw new HubError('forbidden', 'not a participant of this conversation');
-      const other = await this.#store.findUserByName(me === a ? b : a);
-      if (other === undefined) throw new HubError('not_found', 'no such user');
-      room = await this.#store.findOrCreateRoom(key, 'dm', this.#now());
-    } else {
-      room = await this.#store.findOrCreateRoom(key, 'public', this.#now());
-      if (room.visibility === 'private' && !(await this.#store.isMember(room.id, actor.id))) {
-        throw new HubError('forbidden', `room ${key} is private: a member must invite you`);
-      }
+      return this.openDirect(actor, me === a ? b : a);
     }
-    const added = await this.#store.addMember(room.id, actor.id, this.#now());
-    if (added) await this.#sink.membershipChanged(actor.id, actor.username, room, 'joined');
-    return { room, added };
+    let room = await this.#store.findRoom(key);
+    if (room === undefined) {
+      await this.#consumeRoomCreation(actor);
+      room = await this.#store.findOrCreateRoom(key, 'public', this.#now());
+    }
+    if (room.visibility === 'private' && !(await this.#store.isMember(room.id, actor.id))) {
+      throw new HubError('forbidden', `room ${key} is private: a member must invite you`);
+    }
+    await this.#addMember(room, actor);
+    return room;
   }
 
-  /** Leaves a room; leaving a room one is not in is not an error (it is already done). */
+  /**
+   * Leaves a room; leaving a room one is not in is not an error (it is already done). A direct
+   * conversation cannot be left: a message to it must always reach both participants.
+   */
   async leave(actor: Actor, key: string): Promise<void> {
+    if (isDmRoomKey(key)) throw new HubError('forbidden', 'a direct conversation cannot be left (hide it instead)');
     const room = await this.#store.findRoom(key);
     if (room === undefined) throw new HubError('not_found', `room ${key} does not exist`);
     if (await this.#store.removeMember(room.id, actor.id)) {
-      await this.#sink.membershipChanged(actor.id, actor.username, room, 'left');
+      await this.#sink.membershipChanged({ userId: actor.id, username: actor.username, room, action: 'left' });
     }
   }
 
   /** Creates a room with the actor as its first member. */
   async create(actor: Actor, key: string, visibility: 'public' | 'private'): Promise<RoomSummary> {
+    await this.#consumeRoomCreation(actor);
+    await this.#checkRoomCount(actor);
     const room = await this.#store.createRoom(key, visibility, this.#now());
     if (room === undefined) throw new HubError('conflict', `room ${key} already exists`);
-    await this.#store.addMember(room.id, actor.id, this.#now());
-    await this.#sink.membershipChanged(actor.id, actor.username, room, 'joined');
+    await this.#addMember(room, actor);
     return summary(room, true, 0, 0);
   }
 
@@ -93,14 +120,12 @@ export class RoomService {
     if (!(await this.#store.isMember(room.id, actor.id))) throw new HubError('forbidden', 'only members may invite');
     const invitee = await this.#store.findUserByName(username);
     if (invitee === undefined) throw new HubError('not_found', `no user ${username}`);
-    if (await this.#store.addMember(room.id, invitee.id, this.#now())) {
-      await this.#sink.membershipChanged(invitee.id, invitee.username, room, 'joined');
-    }
+    await this.#addMember(room, invitee);
   }
 
   /**
-   * The direct conversation between the actor and `username`, created on first use with both
-   * as members.
+   * The direct conversation between the actor and `username`, created on first use; both
+   * participants are made members whenever one is missing.
    */
   async openDirect(actor: Actor, username: string): Promise<RoomRecord> {
     const other = await this.#store.findUserByName(username);
@@ -108,18 +133,14 @@ export class RoomService {
     if (other.id === actor.id) throw new HubError('invalid_request', 'a direct message needs another user');
     const key = dmRoomKey(actor.username, other.username);
     const room = await this.#store.findOrCreateRoom(key, 'dm', this.#now());
-    for (const member of [actor, other] as const) {
-      if (await this.#store.addMember(room.id, member.id, this.#now())) {
-        await this.#sink.membershipChanged(member.id, member.username, room, 'joined');
-      }
-    }
+    for (const member of [actor, other] as const) await this.#addMember(room, member);
     return room;
   }
 
-  /** Public rooms and the actor's own, with read positions and unread counts. */
+  /** The actor's rooms, with read positions and unread counts. */
   async list(actor: Actor): Promise<RoomSummary[]> {
-    const listings = await this.#store.listRoomsForUser(actor.id);
-    return listings.map((l) => summary(l.room, l.member, l.readSeq, l.unread));
+    const listings = await this.#store.listOwnRooms(actor.id);
+    return listings.map((l) => summary(l.room, true, l.readSeq, l.unread));
   }
 
   async history(actor: Actor, key: string, query: HistoryQuery): Promise<{ messages: Message[]; hasMore: boolean }> {
@@ -132,6 +153,31 @@ export class RoomService {
   async members(actor: Actor, key: string): Promise<UserRecord[]> {
     const room = await this.findReadable(actor, key);
     return this.#store.listMembers(room.id);
+  }
+
+  /**
+   * Makes `user` a member (announcing it) unless it is one already. A user at
+   * `maxRoomsPerUser` rooms gets `too_many_rooms` instead.
+   */
+  async #addMember(room: RoomRecord, user: Actor): Promise<void> {
+    if (await this.#store.isMember(room.id, user.id)) return;
+    await this.#checkRoomCount(user);
+    if (await this.#store.addMember(room.id, user.id, this.#now())) {
+      await this.#sink.membershipChanged({ userId: user.id, username: user.username, room, action: 'joined' });
+    }
+  }
+
+  async #checkRoomCount(user: Actor): Promise<void> {
+    if ((await this.#store.countMemberships(user.id)) >= this.#maxRoomsPerUser) {
+      throw new HubError('too_many_rooms', `${user.username} is in ${this.#maxRoomsPerUser} rooms, the most this server allows; leave one first`);
+    }
+  }
+
+  async #consumeRoomCreation(actor: Actor): Promise<void> {
+    const decision = await this.#roomCreation.consume(String(actor.id));
+    if (!decision.allowed) {
+      throw new RateLimitedError(decision.retryAfterSeconds, `too many new rooms; retry in ${decision.retryAfterSeconds} s`);
+    }
   }
 }
 

@@ -29,10 +29,9 @@ export interface MembershipRecord {
   readonly readSeq: number;
 }
 
-/** A room as listed for one user: public rooms and the user's own rooms. */
+/** One of a user's rooms as the user's room list shows it. */
 export interface RoomListing {
   readonly room: RoomRecord;
-  readonly member: boolean;
   readonly readSeq: number;
   /** Messages after `readSeq` not sent by the user. */
   readonly unread: number;
@@ -114,11 +113,17 @@ export interface RoomStore {
   isMember(roomId: number, userId: number): Promise<boolean>;
   /** Every room the user is a member of, with the read position. */
   listMemberships(userId: number): Promise<MembershipRecord[]>;
-  /** Public rooms and the user's rooms, with read positions and unread counts. */
-  listRoomsForUser(userId: number): Promise<RoomListing[]>;
-  /** The user's rooms only (what `welcome` reports): cost grows with the user's rooms alone. */
+  /** How many rooms the user is a member of. */
+  countMemberships(userId: number): Promise<number>;
+  /**
+   * The user's rooms with read positions and unread counts, by key (what `welcome` and
+   * `GET /api/rooms` report): the cost grows with the user's rooms alone.
+   */
   listOwnRooms(userId: number): Promise<RoomListing[]>;
-  listMembers(roomId: number): Promise<UserRecord[]>;
+  /** The keys of the user's rooms that have at most `maxMembers` members. */
+  listSmallRooms(userId: number, maxMembers: number): Promise<string[]>;
+  /** The room's members in the order they joined; the first `limit` when given. */
+  listMembers(roomId: number, limit?: number): Promise<UserRecord[]>;
   /** Users who share a room of at most `maxRoomSize` members with `userId` (not the user). */
   listCoMembers(userId: number, maxRoomSize: number): Promise<{ id: number; username: string }[]>;
   /**
@@ -126,8 +131,19 @@ export interface RoomStore {
    * the call. The caller checks `seq <= lastSeq`.
    */
   advanceReadSeq(roomId: number, userId: number, seq: number): Promise<number>;
-  /** Messages in the room after `afterSeq` not sent by `userId`. */
-  countUnread(roomId: number, userId: number, afterSeq: number): Promise<number>;
+}
+
+/**
+ * A store's refusal of a batch because of what a message in it holds (a value the database
+ * cannot store, a broken constraint), as opposed to the store being unreachable or failing as
+ * a whole. Group commit then splits the batch so that only the messages at fault are refused
+ * and their neighbours are stored.
+ */
+export class ContentRefusedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ContentRefusedError';
+  }
 }
 
 export interface MessageStore {
@@ -136,7 +152,8 @@ export interface MessageStore {
    * room, messages get consecutive `seq`s in batch order; a (room, sender, clientMsgId) that is
    * already stored, or repeated in the batch, yields the stored message with `created: false`
    * and takes no `seq`. Results are in batch order. Safe when several processes share the
-   * database: `seq` stays gapless and unique per room.
+   * database: `seq` stays gapless and unique per room. Nothing of a batch that fails is
+   * stored; a failure caused by a message's content rejects with `ContentRefusedError`.
    */
   appendMessages(batch: readonly NewMessage[]): Promise<AppendResult[]>;
   history(roomId: number, query: HistoryQuery): Promise<HistoryPage>;

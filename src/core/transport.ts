@@ -10,6 +10,12 @@ export interface Connection {
   send(frame: string | Uint8Array): void;
   /** Bytes accepted by `send` that the peer has not taken yet (the kernel buffer excluded). */
   readonly bufferedAmount: number;
+  /**
+   * Resolves once what was handed to `send` has been taken by the operating system (the
+   * socket's drain): at once when nothing is waiting. Never rejects; a dead connection
+   * resolves it too (or never does — callers wait with a deadline).
+   */
+  whenDrained(): Promise<void>;
   /** Closes with a close code and a short reason; idempotent. */
   close(code: number, reason: string): void;
 }

@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   token_reused: 401,
   rate_limited: 429,
   payload_too_large: 413,
+  /** The user is in as many rooms as the server allows (`MAX_ROOMS_PER_USER`). */
+  too_many_rooms: 403,
   unavailable: 503,
   internal: 500,
 } as const;
@@ -24,18 +26,20 @@ export function httpStatusOf(code: ErrorCode): number {
   return ERROR_CODES[code];
 }
 
-export function isErrorCode(value: string): value is ErrorCode {
-  return Object.hasOwn(ERROR_CODES, value);
-}
-
 /** WebSocket close codes. 1000-1015 are RFC 6455's; 4000-4999 are hubbub's own. */
 export const CLOSE_CODES = {
   /** Normal closure (the client said goodbye, or the session ended by request). */
   normal: 1000,
   /** The server is shutting down or draining: reconnect (to another node) and resume. */
   goingAway: 1001,
+  /** The client broke the WebSocket protocol (an unknown opcode, an unmasked frame, …). */
+  protocolError: 1002,
+  /** A text frame was not valid UTF-8 (the WebSocket library closes the connection). */
+  invalidPayload: 1007,
   /** A frame was larger than the server accepts. */
   frameTooBig: 1009,
+  /** The server failed while setting the session up (a database or presence failure during `hello`): reconnect. */
+  serverError: 1011,
   /** No valid `hello` in time, or a bad token. */
   unauthorized: 4001,
   /** The user may not hold this connection (for example an account that no longer exists). */
@@ -47,5 +51,3 @@ export const CLOSE_CODES = {
   /** The access token expired and was not renewed with `auth`. */
   tokenExpired: 4010,
 } as const;
-
-export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];

@@ -53,7 +53,14 @@ export const ackEvent = z.looseObject({
   expiresAt: z.string().optional(),
 });
 
-export const errorEvent = z.object({ type: z.literal('error'), id, code: z.string(), message: z.string() });
+export const errorEvent = z.object({
+  type: z.literal('error'),
+  id,
+  code: z.string(),
+  message: z.string(),
+  /** With `rate_limited`: seconds to wait before trying again. */
+  retryAfter: z.number().optional(),
+});
 export const messageEvent = messageSchema.extend({ type: z.literal('message') });
 export const memberEvent = z.object({
   type: z.literal('member'),

@@ -22,8 +22,9 @@ import { runMigrations } from './run-migrations.js';
 import * as users from './user-queries.js';
 import * as rooms from './room-queries.js';
 import * as memberships from './membership-queries.js';
-import { listRoomsForUser } from './room-listing.js';
+import { listOwnRooms } from './room-listing.js';
 import { appendMessages } from './message-append.js';
+import { rethrowAppendError } from './append-errors.js';
 import { SqliteAppender } from './sqlite-appender.js';
 import type { SqliteSync } from './sqlite-pragmas.js';
 import { history } from './message-history.js';
@@ -96,16 +97,20 @@ export class SqlStore implements Store {
     return memberships.listMemberships(this.#db, userId);
   }
 
-  listRoomsForUser(userId: number): Promise<RoomListing[]> {
-    return listRoomsForUser(this.#db, userId);
+  countMemberships(userId: number): Promise<number> {
+    return memberships.countMemberships(this.#db, userId);
   }
 
   listOwnRooms(userId: number): Promise<RoomListing[]> {
-    return listRoomsForUser(this.#db, userId, true);
+    return listOwnRooms(this.#db, userId);
   }
 
-  listMembers(roomId: number): Promise<UserRecord[]> {
-    return memberships.listMembers(this.#db, roomId);
+  listSmallRooms(userId: number, maxMembers: number): Promise<string[]> {
+    return memberships.listSmallRooms(this.#db, userId, maxMembers);
+  }
+
+  listMembers(roomId: number, limit?: number): Promise<UserRecord[]> {
+    return memberships.listMembers(this.#db, roomId, limit);
   }
 
   listCoMembers(userId: number, maxRoomSize: number): Promise<{ id: number; username: string }[]> {
@@ -116,13 +121,14 @@ export class SqlStore implements Store {
     return memberships.advanceReadSeq(this.#db, roomId, userId, seq);
   }
 
-  countUnread(roomId: number, userId: number, afterSeq: number): Promise<number> {
-    return memberships.countUnread(this.#db, roomId, userId, afterSeq);
-  }
-
   appendMessages(batch: readonly NewMessage[]): Promise<AppendResult[]> {
-    if (this.#sqliteFile === undefined) return appendMessages(this.#db, this.dialect, batch);
-    return batch.length === 0 ? Promise.resolve([]) : this.#writer().append(batch);
+    const appended =
+      this.#sqliteFile === undefined
+        ? appendMessages(this.#db, this.dialect, batch)
+        : batch.length === 0
+          ? Promise.resolve([])
+          : this.#writer().append(batch);
+    return appended.catch(rethrowAppendError);
   }
 
   /**

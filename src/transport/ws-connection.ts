@@ -1,4 +1,5 @@
 /** A `ws` socket seen through the core's `Connection` interface. */
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Connection } from '../core/transport.js';
 
@@ -12,9 +13,12 @@ export class WsConnection implements Connection {
   readonly socket: WebSocket;
   /** Cleared by each heartbeat ping, set by the pong: a peer that misses one is dead. */
   alive = true;
+  /** The TCP socket under the WebSocket: its `drain` says the peer read what was written. */
+  readonly #raw: Duplex;
 
-  constructor(socket: WebSocket) {
+  constructor(socket: WebSocket, raw: Duplex) {
     this.socket = socket;
+    this.#raw = raw;
   }
 
   send(frame: string | Uint8Array): void {
@@ -23,6 +27,21 @@ export class WsConnection implements Connection {
 
   get bufferedAmount(): number {
     return this.socket.bufferedAmount;
+  }
+
+  whenDrained(): Promise<void> {
+    const raw = this.#raw;
+    // Below the stream's high-water mark no drain will come: there is nothing to wait for.
+    if (!raw.writableNeedDrain || raw.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        raw.off('drain', done);
+        raw.off('close', done);
+        resolve();
+      };
+      raw.on('drain', done);
+      raw.on('close', done);
+    });
   }
 
   close(code: number, reason: string): void {

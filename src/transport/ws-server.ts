@@ -10,6 +10,7 @@ import type { Hub } from '../core/hub.js';
 import type { Logger } from '../core/logger.js';
 import type { Session } from '../core/session.js';
 import { errorFrame } from '../core/frames.js';
+import { CLOSE_CODES } from '../protocol/codes.js';
 import { WsConnection } from './ws-connection.js';
 
 export interface WsServerOptions {
@@ -46,10 +47,6 @@ export class WsServer {
     this.#heartbeat.unref();
   }
 
-  get connectionCount(): number {
-    return this.#connections.size;
-  }
-
   /** Refuses new upgrades (shutdown); open connections are closed by the hub. */
   stopAccepting(): void {
     this.#accepting = false;
@@ -74,11 +71,11 @@ export class WsServer {
       return reject(socket, 403, 'Forbidden');
     }
     const token = url.searchParams.get('token') ?? undefined;
-    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, request, token));
+    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, socket, request, token));
   }
 
-  #accept(ws: WebSocket, request: IncomingMessage, token: string | undefined): void {
-    const connection = new WsConnection(ws);
+  #accept(ws: WebSocket, raw: Duplex, request: IncomingMessage, token: string | undefined): void {
+    const connection = new WsConnection(ws, raw);
     const remoteAddress = request.socket.remoteAddress ?? 'unknown';
     const session = this.#hub.open(connection, { remoteAddress, token });
     this.#connections.set(connection, session);
@@ -93,14 +90,16 @@ export class WsServer {
       this.#hub.receive(session, rawToString(data));
     });
     ws.on('error', (error: Error & { code?: string }) => {
-      // ws closes by itself after protocol errors (1009 for an oversized frame, 1002 …).
+      // ws closes by itself after a protocol error; the session records which close it was
+      // (the 'close' event that follows only sees an abnormal 1006).
       this.#logger.debug({ sessionId: session.id, code: error.code }, 'websocket error');
+      session.close(protocolCloseCode(error.code), error.code ?? 'protocol error');
     });
     ws.on('close', (code: number, reason: Buffer) => {
       this.#connections.delete(connection);
-      const why = session.closeReason ?? `peer closed (${code}${reason.length > 0 ? ` ${reason.toString()}` : ''})`;
-      this.#hub.closed(session, why);
-      this.#logger.info({ sessionId: session.id, user: session.user?.username, code, reason: why }, 'connection closed');
+      this.#hub.closed(session, code, reason.length > 0 ? `peer closed: ${reason.toString()}` : 'peer closed');
+      const end = session.end;
+      this.#logger.info({ sessionId: session.id, user: session.user?.username, code: end?.code ?? code, by: end?.by, reason: end?.reason }, 'connection closed');
     });
   }
 
@@ -108,13 +107,26 @@ export class WsServer {
     for (const [connection, session] of this.#connections) {
       if (!connection.alive) {
         this.#logger.info({ sessionId: session.id }, 'dropping a peer that missed a heartbeat');
-        session.markClosed('heartbeat timeout');
+        // 1006: the connection is cut without a close frame.
+        this.#hub.closed(session, 1006, 'heartbeat timeout');
         connection.socket.terminate();
         continue;
       }
       connection.alive = false;
       connection.socket.ping();
     }
+  }
+}
+
+/** The close code `ws` sends for one of its protocol errors. */
+function protocolCloseCode(code: string | undefined): number {
+  switch (code) {
+    case 'WS_ERR_INVALID_UTF8':
+      return CLOSE_CODES.invalidPayload;
+    case 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH':
+      return CLOSE_CODES.frameTooBig;
+    default:
+      return CLOSE_CODES.protocolError;
   }
 }
 
