@@ -204,7 +204,7 @@ export class Hub {
         this.#logger.warn({ err: error, userId: presenceUserId }, 'presence disconnect failed');
       });
     }
-    const user = session.user;
+    const user = session.user === undefined ? undefined : this.#users.get(session.user.id);
     if (user === undefined) return;
     for (const room of session.typingRooms()) this.#routing.typing(session, room, false);
     user.sessions.delete(session);
@@ -215,7 +215,10 @@ export class Hub {
 
   readonly #routing: Routing = {
     attach: (session, account) => this.#attach(session, account.id, account.username),
-    follow: (user, room) => this.#follow(user, room.key, room.id, room.lastSeq),
+    follow: async (user, room) => {
+      const local = this.#users.get(user.id);
+      if (local !== undefined) await this.#follow(local, room.key, room.id, room.lastSeq);
+    },
     typing: (session, room, active) => {
       const user = session.user;
       if (user === undefined) return;

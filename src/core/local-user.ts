@@ -2,9 +2,9 @@
  * A user with at least one session on this node. Membership is per user, so room channels hold
  * users and every session of a user receives the events of all the user's rooms.
  */
-import type { Session } from './session.js';
+import type { Session, SessionUser } from './session.js';
 
-export class LocalUser {
+export class LocalUser implements SessionUser {
   readonly id: number;
   readonly username: string;
   readonly sessions = new Set<Session>();

@@ -4,13 +4,20 @@
  * timers; the hub and the commands ask it to change state, they never set it.
  */
 import type { RoomBroadcast } from './broker.js';
-import type { LocalUser } from './local-user.js';
 import type { FlushScheduler } from './outbox.js';
 import { OutboundQueue } from './outbound-queue.js';
 import { SessionFeed } from './session-feed.js';
 import type { Connection } from './transport.js';
 
 export type SessionState = 'awaiting-hello' | 'authenticating' | 'open' | 'closed';
+
+/** The user a session belongs to, as far as a session and its commands see it. */
+export interface SessionUser {
+  readonly id: number;
+  readonly username: string;
+  /** The user's rooms: key → room id. */
+  readonly rooms: ReadonlyMap<string, number>;
+}
 
 /** How a session ended: the close code, and whether this server or the peer closed it. */
 export interface SessionEnd {
@@ -59,7 +66,7 @@ export class Session {
   readonly #clock: () => number;
   readonly #hooks: SessionHooks;
   #state: SessionState = 'awaiting-hello';
-  #user: LocalUser | undefined;
+  #user: SessionUser | undefined;
   #queryToken: string | undefined;
   #presenceUserId: number | undefined;
   #end: SessionEnd | undefined;
@@ -92,7 +99,7 @@ export class Session {
   }
 
   /** The authenticated user, once `hello` attached the session to it. */
-  get user(): LocalUser | undefined {
+  get user(): SessionUser | undefined {
     return this.#user;
   }
 
@@ -138,7 +145,7 @@ export class Session {
    * Joins the session to its user: it follows the user's rooms from now on, holding their live
    * messages until each room is caught up.
    */
-  attach(user: LocalUser): void {
+  attach(user: SessionUser): void {
     if (this.#state !== 'authenticating') throw new Error(`attach in state ${this.#state}`);
     this.#user = user;
     this.feed.holdAll(user.rooms.keys());

@@ -7,12 +7,11 @@
  */
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
-import type { LocalUser } from '../local-user.js';
 import type { HubObserver } from '../observer.js';
 import type { Presence } from '../presence.js';
 import type { RateLimiter } from '../rate-limiter.js';
 import type { RoomService } from '../room-service.js';
-import type { Session } from '../session.js';
+import type { Session, SessionUser } from '../session.js';
 import type { AppendResult, NewMessage, RoomRecord, Store } from '../store.js';
 import type { TokenVerifier } from '../token-verifier.js';
 import type { HubOptions } from '../hub-options.js';
@@ -38,13 +37,13 @@ export interface Routing {
    * when it is the user's first session on this node. Undefined when the session closed
    * meanwhile.
    */
-  attach(session: Session, account: { readonly id: number; readonly username: string }): Promise<LocalUser | undefined>;
+  attach(session: Session, account: { readonly id: number; readonly username: string }): Promise<SessionUser | undefined>;
   /** Makes every session of a local user receive a room's events (idempotent). */
-  follow(user: LocalUser, room: RoomRecord): Promise<void>;
+  follow(user: SessionUser, room: RoomRecord): Promise<void>;
   /** A typing mark of the session's user in a room (throttled per user and room). */
   typing(session: Session, room: string, active: boolean): void;
   /** The user's read position moved: tell the room (throttled per user and room). */
-  receipt(user: LocalUser, room: string, seq: number): void;
+  receipt(user: SessionUser, room: string, seq: number): void;
 }
 
 /** Where messages are appended: group commit, durable before the promise resolves. */
@@ -75,7 +74,7 @@ export interface SessionContext {
 
 /** What a command of a welcomed session receives besides its command. */
 export interface CommandContext extends SessionContext {
-  readonly user: LocalUser;
+  readonly user: SessionUser;
 }
 
 /** What a command with `needs.membership` receives: the room it names is the user's. */

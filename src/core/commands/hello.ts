@@ -10,9 +10,8 @@ import { helloCommand } from '../../protocol/commands.js';
 import type { ResumeResult, RoomState } from '../../protocol/events.js';
 import { isHubError } from '../errors.js';
 import { errorFrame, messageFrame, serialize } from '../frames.js';
-import type { LocalUser } from '../local-user.js';
 import { catchUp, type CatchUpDeps } from '../room-sync.js';
-import type { Session } from '../session.js';
+import type { Session, SessionUser } from '../session.js';
 import type { VerifiedToken } from '../token-verifier.js';
 import { defineCommand, type CommandServices } from './command.js';
 
@@ -125,7 +124,7 @@ async function welcome(
 }
 
 /** Replays the resumed rooms one after another, each switching to live when caught up. */
-async function replayRooms(session: Session, services: CommandServices, user: LocalUser, replays: readonly Replay[]): Promise<void> {
+async function replayRooms(session: Session, services: CommandServices, user: SessionUser, replays: readonly Replay[]): Promise<void> {
   const { options, store } = services;
   const deps: CatchUpDeps = {
     pageSize: options.replayPageSize,

@@ -7,8 +7,8 @@ import { sendCommand, type SendCommand } from '../../protocol/commands.js';
 import { dmParticipants } from '../../protocol/names.js';
 import { HubError, isHubError } from '../errors.js';
 import { ackFrame, msgIdOf } from '../frames.js';
-import type { LocalUser } from '../local-user.js';
 import { ContentRefusedError, type AppendResult } from '../store.js';
+import type { SessionUser } from '../session.js';
 import { defineCommand, type CommandServices } from './command.js';
 
 export const send = defineCommand({
@@ -58,7 +58,7 @@ export const send = defineCommand({
  * always has both participants as members (it cannot be left), so a send to one — by `to` or
  * by its room key — always reaches the other.
  */
-async function targetRoom(services: CommandServices, user: LocalUser, command: SendCommand): Promise<{ room: string; roomId: number }> {
+async function targetRoom(services: CommandServices, user: SessionUser, command: SendCommand): Promise<{ room: string; roomId: number }> {
   if (command.to !== undefined) {
     const dm = await services.rooms.openDirect(user, command.to);
     return { room: dm.key, roomId: dm.id };
