@@ -19,7 +19,7 @@ import { idleScenario } from './scenarios/idle.js';
 import { persistScenario } from './scenarios/persist.js';
 import { roomsScenario } from './scenarios/rooms.js';
 import type { Scenario, ScenarioContext } from './scenarios/scenario.js';
-import { targets } from './targets/index.js';
+import { targetsWith } from './targets/index.js';
 import type { TargetName } from './types.js';
 
 const SCENARIOS = ['fanout', 'rooms', 'idle', 'persist', 'history'] as const;
@@ -39,6 +39,7 @@ interface Options {
   databases: string;
   pin: boolean;
   serverEnv: string[];
+  baseline?: string;
 }
 
 const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
@@ -111,7 +112,11 @@ const scenarioByName: Record<ScenarioName, Scenario<never>> = {
 
 async function run(selected: ScenarioName[], options: Options): Promise<void> {
   const wanted = list(options.targets) as TargetName[];
-  for (const name of wanted) if (!(name in targets)) throw new Error(`unknown target ${name} (hubbub, hubbub-cluster, socketio, ws)`);
+  const available = targetsWith(options.baseline);
+  for (const name of wanted) {
+    if (name === 'hubbub-baseline' && options.baseline === undefined) throw new Error('target hubbub-baseline needs --baseline DIR');
+    if (available[name] === undefined) throw new Error(`unknown target ${name} (hubbub, hubbub-baseline, hubbub-cluster, socketio, ws)`);
+  }
   const windows = numbers(options.batchWindow);
   const serverEnv = Object.fromEntries(
     options.serverEnv.map((pair) => {
@@ -134,7 +139,7 @@ async function run(selected: ScenarioName[], options: Options): Promise<void> {
       for (let round = 0; round < Number(options.rounds); round++) {
         // Interleaved: every target once per round, hubbub variants (coalescing windows) included.
         for (const targetName of wanted.filter((t) => scenario.targets.includes(t))) {
-          const variants = targetName === 'hubbub' || targetName === 'hubbub-cluster' ? windows : [undefined];
+          const variants = targetName.startsWith('hubbub') ? windows : [undefined];
           for (const window of variants) {
             const context: ScenarioContext = {
               serverCpu: pinned ? 0 : undefined,
@@ -145,7 +150,7 @@ async function run(selected: ScenarioName[], options: Options): Promise<void> {
               status,
               progress,
             };
-            const rows = await scenario.run(targets[targetName], params as never, context);
+            const rows = await scenario.run(available[targetName]!, params as never, context);
             for (const row of rows) {
               const labelled: BenchResult =
                 window === undefined ? row : { ...row, params: { ...row.params, batchWindowMs: window } };
@@ -184,6 +189,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--batch-window <list>', 'hubbub BATCH_WINDOW_MS values to compare (default: the server default)', '0')
     .addOption(new Option('--databases <list>', 'stores for persist and history').default('sqlite,postgres'))
     .option('--no-pin', 'do not pin server and generator to separate cores')
+    .option('--baseline <dir>', 'another hubbub checkout, measured as target hubbub-baseline in the same run (before/after)')
     .option('--server-env <KEY=VALUE>', 'extra environment for the servers (repeatable), e.g. NODE_OPTIONS=--cpu-prof', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .action(async (scenarios: string[], options: Options) => {
       const selected = (scenarios.length === 0 ? [...SCENARIOS] : scenarios) as ScenarioName[];

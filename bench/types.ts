@@ -4,7 +4,8 @@
  * every scenario runs unchanged against every target that supports it.
  */
 
-export type TargetName = 'hubbub' | 'hubbub-cluster' | 'socketio' | 'ws';
+/** `hubbub-baseline` is another checkout of hubbub (`--baseline DIR`), for before/after runs. */
+export type TargetName = 'hubbub' | 'hubbub-baseline' | 'hubbub-cluster' | 'socketio' | 'ws';
 
 /** Where measured deliveries go. Drivers call it once per message received. */
 export interface DeliverySink {

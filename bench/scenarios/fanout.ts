@@ -26,7 +26,7 @@ const ROOM = 'fanout';
 
 export const fanoutScenario: Scenario<FanoutParams> = {
   name: 'fanout',
-  targets: ['hubbub', 'hubbub-cluster', 'socketio', 'ws'],
+  targets: ['hubbub', 'hubbub-baseline', 'hubbub-cluster', 'socketio', 'ws'],
   async run(target, params, context) {
     const running = await target.start({ cpu: context.serverCpu, env: context.env(target.name) });
     const counter = new DeliveryCounter();

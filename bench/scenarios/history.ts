@@ -36,7 +36,7 @@ const FILL_BATCH = 5000;
 
 export const historyScenario: Scenario<HistoryParams> = {
   name: 'history',
-  targets: ['hubbub'],
+  targets: ['hubbub', 'hubbub-baseline'],
   async run(target, params, context) {
     const database = await databaseFor(params.database);
     try {
@@ -112,7 +112,7 @@ async function measureHistory(running: RunningTarget, params: HistoryParams): Pr
   socket.close();
   return {
     scenario: 'history',
-    target: 'hubbub',
+    target: running.name,
     params: { database: params.database, roomMessages: params.roomMessages, page: 50 },
     metrics: { ...latencyMetrics(latency.summary()), serverCpu: cpu.serverShare },
     notes: [],
@@ -147,7 +147,7 @@ async function measureResume(running: RunningTarget, params: HistoryParams): Pro
   const summary = timings.summary();
   return {
     scenario: 'resume',
-    target: 'hubbub',
+    target: running.name,
     params: { database: params.database, missed: params.missed },
     metrics: { resumeMs: summary.p50, resumeMaxMs: summary.max, serverCpu: cpu.serverShare },
     notes: [`median of ${params.resumes} resumes, from connect to the last missed message`],

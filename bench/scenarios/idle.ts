@@ -18,7 +18,7 @@ const WARM_UP = 200;
 
 export const idleScenario: Scenario<IdleParams> = {
   name: 'idle',
-  targets: ['hubbub', 'hubbub-cluster', 'socketio', 'ws'],
+  targets: ['hubbub', 'hubbub-baseline', 'hubbub-cluster', 'socketio', 'ws'],
   async run(target, params, context) {
     const running = await target.start({ cpu: context.serverCpu, env: context.env(target.name) });
     try {

@@ -23,7 +23,7 @@ export interface PersistParams {
 
 export const persistScenario: Scenario<PersistParams> = {
   name: 'persist',
-  targets: ['hubbub'],
+  targets: ['hubbub', 'hubbub-baseline'],
   async run(target, params, context) {
     const database = await databaseFor(params.database);
     const running = await target.start({ cpu: context.serverCpu, env: { ...context.env(target.name), DATABASE_URL: database.url } });

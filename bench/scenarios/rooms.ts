@@ -20,7 +20,7 @@ export interface RoomsParams {
 
 export const roomsScenario: Scenario<RoomsParams> = {
   name: 'rooms',
-  targets: ['hubbub', 'hubbub-cluster', 'socketio', 'ws'],
+  targets: ['hubbub', 'hubbub-baseline', 'hubbub-cluster', 'socketio', 'ws'],
   async run(target, params, context) {
     const running = await target.start({ cpu: context.serverCpu, env: context.env(target.name) });
     const counter = new DeliveryCounter();

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import { WebSocket, type RawData } from 'ws';
@@ -28,8 +28,20 @@ const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
 const MAX_IN_FLIGHT = 256;
 
 /** The real server, its production settings, with the limits that would throttle a load test off. */
-export const hubbubTarget: Target = {
-  name: 'hubbub',
+export const hubbubTarget: Target = hubbubTargetFrom('hubbub', cliEntry);
+
+/**
+ * Another checkout of hubbub (its `src/cli/main.ts`, run from source), measured in the same
+ * run as this one: the "before" of a before/after comparison.
+ */
+export function hubbubBaselineTarget(checkout: string): Target {
+  return hubbubTargetFrom('hubbub-baseline', () => join(resolve(checkout), 'src', 'cli', 'main.ts'));
+}
+
+/** hubbub started from the CLI script `entry` names, reported as `name`. */
+function hubbubTargetFrom(name: 'hubbub' | 'hubbub-baseline', entry: () => string): Target {
+  return {
+  name,
 
   async start(options: StartOptions): Promise<RunningTarget> {
     // The working directory is a fresh folder too: a developer's `.env` must not change the run.
@@ -46,6 +58,9 @@ export const hubbubTarget: Target = {
       JWT_SECRET: BENCH_JWT_SECRET,
       MESSAGE_RATE_LIMIT: '0',
       AUTH_RATE_LIMIT: '0',
+      HISTORY_RATE_LIMIT: '0',
+      MEMBERSHIP_RATE_LIMIT: '0',
+      ROOM_CREATE_RATE_LIMIT: '0',
       // The most the server accepts; bench users are one per client anyway.
       MAX_CONNECTIONS_PER_USER: '10000',
       DATABASE_URL: join(dir, 'hubbub.db'),
@@ -57,12 +72,12 @@ export const hubbubTarget: Target = {
     delete env.NODE_TEST_CONTEXT;
     let script: string;
     try {
-      script = cliEntry();
+      script = entry();
     } catch (error) {
       cleanup();
       throw error;
     }
-    return spawnServer({ name: 'hubbub', script, args: ['serve'], env, cwd: dir, cpu: options.cpu, ready: listeningUrl, cleanup });
+    return spawnServer({ name, script, args: ['serve'], env, cwd: dir, cpu: options.cpu, ready: listeningUrl, cleanup });
   },
 
   async connect(target: RunningTarget, options: ConnectOptions): Promise<BenchClient> {
@@ -85,7 +100,8 @@ export const hubbubTarget: Target = {
     await client.hello(token);
     return client;
   },
-};
+  };
+}
 
 /**
  * The CLI to run: the TypeScript source when this module is TypeScript, else the compiled one
