@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import { silentLogger, type Logger } from '../../core/logger.js';
-import { RecordingHandler, roomEvent, uniqueTopic } from '../broker-conformance.js';
-import { eventually, RecordingPresenceHandler } from '../presence-conformance.js';
+import { RecordingHandler, roomEvent, uniqueTopic } from '../broker-conformance.test-support.js';
+import { eventually, RecordingPresenceHandler } from '../presence-conformance.test-support.js';
 import { RedisBroker } from './redis-broker.js';
 import { RedisPresence } from './redis-presence.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
-import { closeClient, countSkipped, redisServerSkipReason, testClient, TestRedisServer } from './test-support.js';
+import { closeClient, countSkipped, redisServerSkipReason, testClient, TestRedisServer } from './redis.test-support.js';
 
 const skip = redisServerSkipReason();
 countSkipped(skip);
