@@ -35,6 +35,26 @@ export default tseslint.config(
     rules: restrict(['**/core/**', '**/engines/**', '**/store/**', '**/transport/**', '**/http/**', '**/auth/**', '**/server*'], 'the client SDK depends on protocol/ only'),
   },
   {
+    // Test-only modules (`*.test.ts`, `*.test-support.ts`) are left out of dist/; a shipped module
+    // that imported one would pull it back in. (The typescript-eslint twin of the rule, so that
+    // it adds to the layer rules above instead of replacing them.)
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts', 'src/**/*.test-support.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/*.test-support.js', '**/*.test.js', 'node:test', 'node:assert', 'node:assert/*'],
+              message: 'shipped code may not use test-only modules: name test helpers *.test-support.ts and import them from tests only',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['scripts/**/*.mjs', 'eslint.config.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

@@ -14,6 +14,7 @@ import type { RateLimiter } from './core/rate-limiter.js';
 import { MemoryBroker } from './engines/memory/memory-broker.js';
 import { MemoryPresence } from './engines/memory/memory-presence.js';
 import { connectRedis } from './engines/redis/connect.js';
+import { rateLimitKeyPrefix } from './engines/redis/key-prefix.js';
 import { RedisBroker } from './engines/redis/redis-broker.js';
 import { RedisPresence } from './engines/redis/redis-presence.js';
 import { createRedisRateLimiter } from './engines/redis/redis-rate-limiter.js';
@@ -55,6 +56,8 @@ export async function createEngines(config: Config, logger: Logger, registry: Re
   }
 
   const url = config.redisUrl;
+  // Every channel and key of this deployment begins with it (engines/redis/key-prefix.ts).
+  const prefix = config.redisPrefix;
   const clients: Redis[] = [];
   const open = async (role: 'commands' | 'publisher' | 'subscriber'): Promise<Redis> => {
     const client = connectRedis(url, { name: `hubbub:${nodeId}:${role}`, role, lazy: true, logger });
@@ -63,9 +66,10 @@ export async function createEngines(config: Config, logger: Logger, registry: Re
     return client;
   };
   const [commands, publisher, subscriber] = [await open('commands'), await open('publisher'), await open('subscriber')];
-  const broker = new RedisBroker({ publisher, subscriber, nodeId, logger });
+  const broker = new RedisBroker({ publisher, subscriber, prefix, nodeId, logger });
   const presence = new RedisPresence({
     redis: commands,
+    prefix,
     graceMs: config.presenceGraceMs,
     nodeTimeoutMs: config.presenceNodeTimeoutMs,
     // Three beats per timeout: one late beat never makes a live node look dead.
@@ -79,7 +83,8 @@ export async function createEngines(config: Config, logger: Logger, registry: Re
     nodeId,
     broker,
     presence,
-    limiter: (name, points, durationSeconds) => createRedisRateLimiter(commands, { points, durationSeconds, keyPrefix: `hubbub:rl:${name}` }),
+    limiter: (name, points, durationSeconds) =>
+      createRedisRateLimiter(commands, { points, durationSeconds, keyPrefix: rateLimitKeyPrefix(prefix, name) }),
     async readiness() {
       const health = broker.health();
       const presenceHealth = presence.health();

@@ -204,11 +204,12 @@ describe('scale-out on PostgreSQL and Redis', { skip, timeout: 300_000 }, () => 
     try {
       const loner = await HubbubSocket.connect(nodes[0]!.wsUrl, { token: await token('loner'), WebSocket: WS });
       await loner.join('lonely-room');
-      const [, subscribers] = (await inspector.call('PUBSUB', 'SHARDNUMSUB', 'hubbub:room:lonely-room')) as [string, number];
+      // The room's channel under the default prefix for database 0, `hubbub:0:`.
+      const [, subscribers] = (await inspector.call('PUBSUB', 'SHARDNUMSUB', 'hubbub:0:room:lonely-room')) as [string, number];
       assert.equal(subscribers, 1, 'only the node with a member subscribes');
       await loner.leave('lonely-room');
       await sleep(200); // the unsubscribe is sent after the leave is acknowledged
-      const [, after] = (await inspector.call('PUBSUB', 'SHARDNUMSUB', 'hubbub:room:lonely-room')) as [string, number];
+      const [, after] = (await inspector.call('PUBSUB', 'SHARDNUMSUB', 'hubbub:0:room:lonely-room')) as [string, number];
       assert.equal(after, 0, 'unsubscribed when its last member left');
       loner.close();
     } finally {

@@ -19,6 +19,11 @@ export interface Config {
   /** Absolute folder for server-owned files (the generated JWT secret). */
   readonly dataDir: string;
   readonly redisUrl: string | undefined;
+  /**
+   * The namespace of every Redis channel and key of this deployment: `REDIS_PREFIX`, else
+   * `hubbub:<db>:` from `REDIS_URL`'s database number.
+   */
+  readonly redisPrefix: string;
   /** Undefined when unset: `resolveJwtSecret` then generates one (never in production). */
   readonly jwtSecret: string | undefined;
   readonly accessTokenTtlSeconds: number;

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
     assert.equal(config.databaseUrl, './data/hubbub.db');
     assert.equal(config.dataDir, '/srv/hubbub/data');
     assert.equal(config.redisUrl, undefined);
+    assert.equal(config.redisPrefix, 'hubbub:0:');
     assert.equal(config.jwtSecret, undefined);
     assert.equal(config.accessTokenTtlSeconds, 900);
     assert.equal(config.refreshTokenTtlSeconds, 30 * 24 * 3600);
@@ -57,6 +58,34 @@ describe('loadConfig', () => {
       () => load({ REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: './data/hubbub.db' }),
       (error: unknown) => error instanceof ConfigError && /REDIS_URL/.test(error.message) && /SQLite/.test(error.message),
     );
+  });
+
+  describe('REDIS_PREFIX', () => {
+    const cluster = (env: NodeJS.ProcessEnv) => load({ DATABASE_URL: 'postgres://chat@db:5432/chat', ...env });
+
+    test('defaults to hubbub:<db>: from the database number of REDIS_URL, so databases are apart', () => {
+      assert.equal(cluster({ REDIS_URL: 'redis://cache:6379/7' }).redisPrefix, 'hubbub:7:');
+      assert.equal(cluster({ REDIS_URL: 'redis://cache:6379/8' }).redisPrefix, 'hubbub:8:');
+      assert.equal(cluster({ REDIS_URL: 'rediss://:pw@cache:6380?db=3' }).redisPrefix, 'hubbub:3:');
+      assert.equal(cluster({ REDIS_URL: 'redis://cache:6379' }).redisPrefix, 'hubbub:0:');
+      assert.equal(cluster({ REDIS_URL: 'redis://cache:6379/' }).redisPrefix, 'hubbub:0:');
+    });
+
+    test('a set prefix wins, so deployments on one database can be apart too', () => {
+      assert.equal(cluster({ REDIS_URL: 'redis://cache:6379/7', REDIS_PREFIX: ' chat-eu.prod: ' }).redisPrefix, 'chat-eu.prod:');
+    });
+
+    test('refuses a prefix that is not a short safe name, and a database that is not a number', () => {
+      for (const bad of ['{tag}', 'two words', 'a/b', 'x'.repeat(65), 'new\nline']) {
+        const error = configError(() => cluster({ REDIS_URL: 'redis://cache:6379', REDIS_PREFIX: bad }));
+        assert.deepEqual(error.issues.map((issue) => issue.key), ['REDIS_PREFIX'], JSON.stringify(bad));
+        assert.match(error.message, /REDIS_PREFIX: must be 1 to 64 letters, digits or _ \. : -/);
+      }
+      for (const bad of ['redis://cache:6379/seven', 'redis://cache:6379/7/x', 'redis://cache:6379?db=x']) {
+        const error = configError(() => cluster({ REDIS_URL: bad }));
+        assert.deepEqual(error.issues.map((issue) => issue.key), ['REDIS_URL'], bad);
+      }
+    });
   });
 
   test('parses every kind of value', () => {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Config } from './config.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { resolveDataDir } from './data-dir.js';
+import { defaultKeyPrefix } from '../engines/redis/key-prefix.js';
 import { parseDatabaseUrl } from '../store/database-url.js';
 import { deepFreeze } from './deep-freeze.js';
 import { readEnvFile } from './env-file.js';
@@ -53,7 +54,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
   const values: Record<string, unknown> = {};
   for (const field of FIELDS) values[field] = result.data[SETTINGS[field].env];
   const parsed = values as unknown as SettingValues;
-  const config: Config = { ...parsed, dataDir: resolveDataDir(parsed.dataDir, parsed.databaseUrl, cwd) };
+  const config: Config = {
+    ...parsed,
+    dataDir: resolveDataDir(parsed.dataDir, parsed.databaseUrl, cwd),
+    redisPrefix: parsed.redisPrefix ?? defaultKeyPrefix(parsed.redisUrl),
+  };
   checkCombination(config);
   return deepFreeze(config);
 }

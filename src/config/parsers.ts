@@ -3,6 +3,7 @@
  * what is expected; `loadConfig` adds the key and the offending value.
  */
 import { z } from 'zod';
+import { KEY_PREFIX_PATTERN, redisDatabase } from '../engines/redis/key-prefix.js';
 import { parseDatabaseUrl } from '../store/database-url.js';
 
 /** A whole number in `[min, max]`, written in decimal digits. */
@@ -66,12 +67,29 @@ export function secret(minLength: number): z.ZodType<string> {
   });
 }
 
-/** A `redis://` or `rediss://` URL. */
+/** A `redis://` or `rediss://` URL; a database, when it names one, is a number (`/7`). */
 export function redisUrl(): z.ZodType<string> {
   return z.string().transform((raw, ctx) => {
     const value = raw.trim();
     if (!/^rediss?:\/\/\S+$/i.test(value) || !URL.canParse(value)) {
       ctx.addIssue({ code: 'custom', message: 'must be a redis:// or rediss:// URL' });
+      return z.NEVER;
+    }
+    // The default REDIS_PREFIX is derived from the database number: it must be the one ioredis selects.
+    if (redisDatabase(value) === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'names a database that is not a number (expected e.g. redis://host:6379/7)' });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+/** A namespace for Redis channels and keys: 1 to 64 letters, digits or `_.:-`. */
+export function redisPrefix(): z.ZodType<string> {
+  return z.string().transform((raw, ctx) => {
+    const value = raw.trim();
+    if (!KEY_PREFIX_PATTERN.test(value)) {
+      ctx.addIssue({ code: 'custom', message: 'must be 1 to 64 letters, digits or _ . : -' });
       return z.NEVER;
     }
     return value;

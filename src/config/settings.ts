@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { Config } from './config.js';
-import { boolean, databaseUrl, integer, oneOf, origins, redisUrl, secret, text, trustProxy } from './parsers.js';
+import { boolean, databaseUrl, integer, oneOf, origins, redisPrefix, redisUrl, secret, text, trustProxy } from './parsers.js';
 import { MAX_TEXT_LENGTH } from '../protocol/commands.js';
 import { MIN_JWT_SECRET_LENGTH } from './jwt-secret.js';
 
@@ -22,8 +22,11 @@ export interface Setting<T> {
   readonly schema: z.ZodType<T>;
 }
 
-/** What the settings parse to, before `dataDir` gets its computed default. */
-export type SettingValues = Omit<Config, 'dataDir'> & { readonly dataDir: string | undefined };
+/** What the settings parse to, before `dataDir` and `redisPrefix` get their computed defaults. */
+export type SettingValues = Omit<Config, 'dataDir' | 'redisPrefix'> & {
+  readonly dataDir: string | undefined;
+  readonly redisPrefix: string | undefined;
+};
 
 const MiB = 1024 * 1024;
 const DAY = 24 * 60 * 60;
@@ -59,6 +62,14 @@ export const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingVal
     description: '`redis://…` to run several nodes; unset = single node',
     secret: true,
     schema: redisUrl().optional(),
+  },
+  redisPrefix: {
+    env: 'REDIS_PREFIX',
+    default: undefined,
+    documentedDefault: '`hubbub:<db>:`, `<db>` being the database number in `REDIS_URL` (0 when it names none)',
+    description:
+      'namespace of every Redis channel and key hubbub uses: deployments sharing one Redis server need different ones, which different database numbers give by default; 1 to 64 letters, digits or `_.:-`',
+    schema: redisPrefix().optional(),
   },
   jwtSecret: {
     env: 'JWT_SECRET',

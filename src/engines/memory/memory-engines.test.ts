@@ -1,7 +1,7 @@
 /** The memory engines against the shared conformance suites (single node: cross-node cases skipped). */
 import { describe } from 'node:test';
-import { runBrokerConformance } from '../broker-conformance.js';
-import { runPresenceConformance } from '../presence-conformance.js';
+import { runBrokerConformance } from '../broker-conformance.test-support.js';
+import { runPresenceConformance } from '../presence-conformance.test-support.js';
 import { MemoryBroker } from './memory-broker.js';
 import { MemoryPresence } from './memory-presence.js';
 

@@ -2,7 +2,8 @@
  * The Lua scripts behind `RedisPresence`: every transition runs in one script, so it is atomic
  * and each "online" or "offline" is claimed by exactly one node.
  *
- * Keys (all under one hash tag, so a cluster keeps them in one slot and scripts may touch any):
+ * Keys (all under one hash tag, so a cluster keeps them in one slot and scripts may touch any;
+ * <base> is `{<prefix>presence}:`, the deployment's prefix inside the tag):
  *   <base>nodes        SET    node ids that may hold connections
  *   <base>hb:<node>    STRING the node's heartbeat, expiring after nodeTimeoutMs
  *   <base>n:<node>     SET    user ids the node holds connections of

@@ -17,6 +17,7 @@ import type { Broker, BrokerHandler, BrokerMessage } from '../../core/broker.js'
 import type { Logger } from '../../core/logger.js';
 import { decodeBrokerMessage, encodeBrokerMessage } from './broker-codec.js';
 import { combineHealth, ConnectionWatch, type ConnectionHealth } from './connection-watch.js';
+import { checkKeyPrefix } from './key-prefix.js';
 import { nodeIdOf } from './node-id.js';
 import { errorMessage, isReady, type RedisPublisherClient, type RedisSubscriberClient } from './redis-client.js';
 
@@ -31,8 +32,12 @@ export interface RedisBrokerOptions {
    * automatic resubscription or resending, the broker does both in order).
    */
   readonly subscriber: RedisSubscriberClient;
-  /** Channel prefix; default `hubbub:`. */
-  readonly prefix?: string | undefined;
+  /**
+   * The deployment's namespace: channels are `<prefix><topic>` (see `key-prefix.ts`). No default:
+   * pub/sub ignores the database number, so two deployments on one Redis server with the same
+   * prefix receive each other's traffic.
+   */
+  readonly prefix: string;
   /** This node's id on the wire; default random. */
   readonly nodeId?: string | undefined;
   readonly logger?: Logger | undefined;
@@ -64,7 +69,7 @@ export class RedisBroker implements Broker {
 
   constructor(options: RedisBrokerOptions) {
     this.nodeId = nodeIdOf(options.nodeId, 'broker');
-    this.#prefix = options.prefix ?? 'hubbub:';
+    this.#prefix = checkKeyPrefix(options.prefix);
     this.#publisher = options.publisher;
     this.#subscriber = options.subscriber;
     this.#logger = options.logger;

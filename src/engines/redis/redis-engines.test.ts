@@ -4,11 +4,11 @@
  */
 import { after, before, describe } from 'node:test';
 import type { Redis } from 'ioredis';
-import { runBrokerConformance } from '../broker-conformance.js';
-import { runPresenceConformance } from '../presence-conformance.js';
+import { runBrokerConformance } from '../broker-conformance.test-support.js';
+import { runPresenceConformance } from '../presence-conformance.test-support.js';
 import { RedisBroker } from './redis-broker.js';
 import { RedisPresence } from './redis-presence.js';
-import { closeClient, countSkipped, deleteKeys, redisSkipReason, SHARED_REDIS_URL, testClient, uniquePrefix } from './test-support.js';
+import { closeClient, countSkipped, deleteKeys, redisSkipReason, SHARED_REDIS_URL, testClient, uniquePrefix } from './redis.test-support.js';
 
 const skip = await redisSkipReason();
 countSkipped(skip);

@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import { silentLogger, type Logger } from '../../core/logger.js';
-import { RecordingHandler, roomEvent, uniqueTopic } from '../broker-conformance.js';
-import { eventually, RecordingPresenceHandler } from '../presence-conformance.js';
+import { RecordingHandler, roomEvent, uniqueTopic } from '../broker-conformance.test-support.js';
+import { eventually, RecordingPresenceHandler } from '../presence-conformance.test-support.js';
 import { RedisBroker } from './redis-broker.js';
 import { RedisPresence } from './redis-presence.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
-import { closeClient, countSkipped, redisServerSkipReason, testClient, TestRedisServer } from './test-support.js';
+import { closeClient, countSkipped, redisServerSkipReason, testClient, TestRedisServer } from './redis.test-support.js';
 
 const skip = redisServerSkipReason();
 countSkipped(skip);
@@ -40,7 +40,7 @@ describe('Redis engines through a Redis restart', { skip }, () => {
   }
 
   async function brokerNode(url: string) {
-    const broker = new RedisBroker({ publisher: await client(url, 'publisher'), subscriber: await client(url, 'subscriber') });
+    const broker = new RedisBroker({ publisher: await client(url, 'publisher'), subscriber: await client(url, 'subscriber'), prefix: 'outage:' });
     const handler = new RecordingHandler();
     broker.setHandler(handler);
     closers.push(() => broker.close());
@@ -127,7 +127,7 @@ describe('Redis engines through a Redis restart', { skip }, () => {
     const admin = await client(redis.url);
     const warnings: string[] = [];
     const logger: Logger = { ...silentLogger, warn: (obj, msg) => warnings.push(`${msg ?? ''} ${JSON.stringify(obj)}`) };
-    const presence = new RedisPresence({ redis: await client(redis.url), graceMs: 0, heartbeatMs: 100, nodeTimeoutMs: 300, logger });
+    const presence = new RedisPresence({ redis: await client(redis.url), prefix: 'outage:', graceMs: 0, heartbeatMs: 100, nodeTimeoutMs: 300, logger });
     closers.push(() => presence.close());
     const handler = new RecordingPresenceHandler();
     presence.setHandler(handler);

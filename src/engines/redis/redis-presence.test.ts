@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
-import { eventually, RecordingPresenceHandler, sleep } from '../presence-conformance.js';
+import { eventually, RecordingPresenceHandler, sleep } from '../presence-conformance.test-support.js';
 import { RedisPresence } from './redis-presence.js';
-import { closeClient, countSkipped, deleteKeys, redisSkipReason, SHARED_REDIS_URL, testClient, uniquePrefix } from './test-support.js';
+import { closeClient, countSkipped, deleteKeys, redisSkipReason, SHARED_REDIS_URL, testClient, uniquePrefix } from './redis.test-support.js';
 
 const skip = await redisSkipReason();
 countSkipped(skip);

@@ -25,6 +25,7 @@
 import type { Logger } from '../../core/logger.js';
 import type { Presence, PresenceHandler } from '../../core/presence.js';
 import { ConnectionWatch, type ConnectionHealth } from './connection-watch.js';
+import { checkKeyPrefix } from './key-prefix.js';
 import { LuaScripts } from './lua-scripts.js';
 import { nodeIdOf } from './node-id.js';
 import { errorMessage, isReady, type RedisScriptClient } from './redis-client.js';
@@ -39,8 +40,11 @@ export interface RedisPresenceOptions {
   readonly heartbeatMs?: number | undefined;
   /** A node whose heartbeat is this old is dead and reaped; default 15 s. */
   readonly nodeTimeoutMs?: number | undefined;
-  /** Key prefix; default `hubbub:`. Keys are `{<prefix>presence}:…` (one cluster slot). */
-  readonly prefix?: string | undefined;
+  /**
+   * The deployment's namespace: keys are `{<prefix>presence}:…`, one hash tag, so one cluster
+   * slot (see `key-prefix.ts`). No default: nodes with the same prefix are one deployment.
+   */
+  readonly prefix: string;
   /** This node's id; default random. */
   readonly nodeId?: string | undefined;
   /** Most users one sweep script handles before the next call; default 1000. */
@@ -74,8 +78,8 @@ export class RedisPresence implements Presence {
 
   constructor(options: RedisPresenceOptions) {
     this.nodeId = nodeIdOf(options.nodeId, 'presence');
-    const prefix = options.prefix ?? 'hubbub:';
-    if (/[{}]/.test(prefix)) throw new RangeError('the presence key prefix may not contain braces');
+    // The pattern has no braces, which would end the hash tag early.
+    const prefix = checkKeyPrefix(options.prefix);
     this.#redis = options.redis;
     this.#scripts = new LuaScripts(options.redis);
     this.#graceMs = Math.max(0, options.graceMs);

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import { unlimited } from '../../core/rate-limiter.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
-import { closeClient, countSkipped, deleteKeys, redisSkipReason, SHARED_REDIS_URL, testClient, uniquePrefix } from './test-support.js';
+import { closeClient, countSkipped, deleteKeys, redisSkipReason, SHARED_REDIS_URL, testClient, uniquePrefix } from './redis.test-support.js';
 
 const skip = await redisSkipReason();
 countSkipped(skip);
