@@ -63,7 +63,9 @@ export async function appendMessages(
           )
           .execute();
       }
-      await recordLastSeqs(trx, [...new Set(fresh.map((message) => message.roomId))]);
+      const advanced = new Map<number, LockedRoom>();
+      for (const message of fresh) advanced.set(message.roomId, rooms.get(message.roomId)!);
+      await recordLastSeqs(trx, dialect, advanced);
     }
     return results;
   });
@@ -94,21 +96,24 @@ async function lockRooms(db: Kysely<Database>, dialect: SqlDialectName, roomIds:
 }
 
 /**
- * Sets each room's `last_seq` to its highest stored seq: one statement for any number of
- * rooms, each max() one step down the (room_id, seq) key.
+ * Stores the counters the batch advanced as the rooms' `last_seq`: one statement for any
+ * number of rooms. The rooms are locked (row locks on PostgreSQL, the write lock on SQLite),
+ * so each counter is the room's true highest seq; nothing needs re-reading.
  */
-async function recordLastSeqs(db: Kysely<Database>, roomIds: readonly number[]): Promise<void> {
-  // The smaller of the two limits: not worth a dialect switch for batches this large.
-  for (const slice of chunks(roomIds, MAX_PARAMETERS.sqlite)) {
+async function recordLastSeqs(db: Kysely<Database>, dialect: SqlDialectName, rooms: ReadonlyMap<number, LockedRoom>): Promise<void> {
+  // Three parameters per room: the id twice (CASE and IN) and the seq.
+  for (const slice of chunks([...rooms], MAX_PARAMETERS[dialect] / 3)) {
     await db
       .updateTable('rooms')
-      .set((eb) => ({
-        last_seq: eb
-          .selectFrom('messages')
-          .select((sub) => sub.fn.max('messages.seq').as('max_seq'))
-          .whereRef('messages.room_id', '=', 'rooms.id'),
-      }))
-      .where('id', 'in', slice)
+      // ELSE keeps the column's type for PostgreSQL, which would otherwise read the
+      // parameters of THEN as text; no row reaches it (the IN list holds the same ids).
+      .set((eb) => {
+        const [[firstId, first], ...rest] = slice as [[number, LockedRoom], ...[number, LockedRoom][]];
+        let seqOf = eb.case('id').when(firstId).then(first.lastSeq);
+        for (const [id, room] of rest) seqOf = seqOf.when(id).then(room.lastSeq);
+        return { last_seq: seqOf.else(eb.ref('last_seq')).end() };
+      })
+      .where('id', 'in', slice.map(([id]) => id))
       .execute();
   }
 }
