@@ -4,16 +4,20 @@ import type { AppendResult, NewMessage, StoredMessage } from '../core/store.js';
 import type { SqlDialectName } from './database-url.js';
 import type { Database } from './schema.js';
 import { MAX_PARAMETERS, chunks } from './chunks.js';
+import { QueryTemplates } from './query-templates.js';
 import { findStoredMessages, identityKey } from './stored-messages.js';
 import { writeTransaction } from './write-transaction.js';
 
 /** Bound parameters per inserted message: room_id, seq, sender_id, text, created_at, client_msg_id. */
 const MESSAGE_PARAMETERS = 6;
 
+/** The append path's statements, compiled once per dialect and size (see `QueryTemplates`). */
+const templates = new QueryTemplates();
+
 /**
  * Stores a batch in one transaction and resolves when it is committed. A fixed number of
  * statements whatever the batch size: lock the batch's rooms, look up the batch's identities,
- * insert the new messages (multi-row, chunked under the parameter limit), move the rooms'
+ * insert the new messages (multi-row, chunked under the parameter limit), store the rooms' new
  * `last_seq`. Results are in batch order; see `MessageStore.appendMessages`.
  */
 export async function appendMessages(
@@ -40,6 +44,7 @@ export async function appendMessages(
       }
       const room = rooms.get(message.roomId)!;
       room.lastSeq += 1;
+      room.advanced = true;
       const created: StoredMessage = { ...pickMessage(message), room: room.key, seq: room.lastSeq };
       // A repeat later in the same batch finds this one, as a retry in a later batch would.
       stored.set(key, created);
@@ -48,24 +53,8 @@ export async function appendMessages(
     }
 
     if (fresh.length > 0) {
-      for (const slice of chunks(fresh, MAX_PARAMETERS[dialect] / MESSAGE_PARAMETERS)) {
-        await trx
-          .insertInto('messages')
-          .values(
-            slice.map((message) => ({
-              room_id: message.roomId,
-              seq: message.seq,
-              sender_id: message.senderId,
-              text: message.text,
-              created_at: message.createdAt,
-              client_msg_id: message.clientMsgId,
-            })),
-          )
-          .execute();
-      }
-      const advanced = new Map<number, LockedRoom>();
-      for (const message of fresh) advanced.set(message.roomId, rooms.get(message.roomId)!);
-      await recordLastSeqs(trx, dialect, advanced);
+      await insertMessages(trx, dialect, fresh);
+      await recordLastSeqs(trx, dialect, [...rooms].filter(([, room]) => room.advanced));
     }
     return results;
   });
@@ -75,6 +64,8 @@ export async function appendMessages(
 interface LockedRoom {
   readonly key: string;
   lastSeq: number;
+  /** Whether the batch gave the room a new message. */
+  advanced: boolean;
 }
 
 /**
@@ -86,13 +77,43 @@ interface LockedRoom {
 async function lockRooms(db: Kysely<Database>, dialect: SqlDialectName, roomIds: readonly number[]): Promise<Map<number, LockedRoom>> {
   const rooms = new Map<number, LockedRoom>();
   for (const slice of chunks(roomIds, MAX_PARAMETERS[dialect])) {
-    let select = db.selectFrom('rooms').select(['id', 'key', 'last_seq']).where('id', 'in', slice).orderBy('id');
-    if (dialect === 'postgres') select = select.forUpdate();
-    for (const row of await select.execute()) rooms.set(row.id, { key: row.key, lastSeq: row.last_seq });
+    const query = templates.bind(`lock-rooms:${dialect}:${slice.length}`, slice, (value) => {
+      const select = db
+        .selectFrom('rooms')
+        .select(['id', 'key', 'last_seq'])
+        .where('id', 'in', slice.map((_, i) => value(i)))
+        .orderBy('id');
+      return dialect === 'postgres' ? select.forUpdate() : select;
+    });
+    const { rows } = await db.executeQuery(query);
+    for (const row of rows) rooms.set(row.id, { key: row.key, lastSeq: row.last_seq, advanced: false });
   }
   const missing = roomIds.filter((id) => !rooms.has(id));
   if (missing.length > 0) throw new Error(`appendMessages: no room with id ${missing.join(', ')}`);
   return rooms;
+}
+
+/** Inserts the batch's new messages: multi-row, chunked under the parameter limit. */
+async function insertMessages(db: Kysely<Database>, dialect: SqlDialectName, fresh: readonly StoredMessage[]): Promise<void> {
+  for (const slice of chunks(fresh, MAX_PARAMETERS[dialect] / MESSAGE_PARAMETERS)) {
+    const values = slice.flatMap((m) => [m.roomId, m.seq, m.senderId, m.text, m.createdAt, m.clientMsgId]);
+    const query = templates.bind(`insert-messages:${dialect}:${slice.length}`, values, (value) =>
+      db.insertInto('messages').values(
+        slice.map((_, row) => {
+          const at = row * MESSAGE_PARAMETERS;
+          return {
+            room_id: value(at),
+            seq: value(at + 1),
+            sender_id: value(at + 2),
+            text: value(at + 3),
+            created_at: value(at + 4),
+            client_msg_id: value(at + 5),
+          };
+        }),
+      ),
+    );
+    await db.executeQuery(query);
+  }
 }
 
 /**
@@ -100,21 +121,23 @@ async function lockRooms(db: Kysely<Database>, dialect: SqlDialectName, roomIds:
  * number of rooms. The rooms are locked (row locks on PostgreSQL, the write lock on SQLite),
  * so each counter is the room's true highest seq; nothing needs re-reading.
  */
-async function recordLastSeqs(db: Kysely<Database>, dialect: SqlDialectName, rooms: ReadonlyMap<number, LockedRoom>): Promise<void> {
-  // Three parameters per room: the id twice (CASE and IN) and the seq.
-  for (const slice of chunks([...rooms], MAX_PARAMETERS[dialect] / 3)) {
-    await db
-      .updateTable('rooms')
-      // ELSE keeps the column's type for PostgreSQL, which would otherwise read the
-      // parameters of THEN as text; no row reaches it (the IN list holds the same ids).
-      .set((eb) => {
-        const [[firstId, first], ...rest] = slice as [[number, LockedRoom], ...[number, LockedRoom][]];
-        let seqOf = eb.case('id').when(firstId).then(first.lastSeq);
-        for (const [id, room] of rest) seqOf = seqOf.when(id).then(room.lastSeq);
-        return { last_seq: seqOf.else(eb.ref('last_seq')).end() };
-      })
-      .where('id', 'in', slice.map(([id]) => id))
-      .execute();
+async function recordLastSeqs(db: Kysely<Database>, dialect: SqlDialectName, advanced: readonly [number, LockedRoom][]): Promise<void> {
+  // Two values per room: its id and its seq (the id is bound twice, in CASE and in IN).
+  for (const slice of chunks(advanced, MAX_PARAMETERS[dialect] / 3)) {
+    const values = slice.flatMap(([id, room]) => [id, room.lastSeq]);
+    const query = templates.bind(`record-last-seqs:${dialect}:${slice.length}`, values, (value) =>
+      db
+        .updateTable('rooms')
+        // ELSE keeps the column's type for PostgreSQL, which would otherwise read the
+        // parameters of THEN as text; no row reaches it (the IN list holds the same ids).
+        .set((eb) => {
+          let seqOf = eb.case('id').when(value(0)).then(value(1) as number);
+          for (let i = 1; i < slice.length; i++) seqOf = seqOf.when(value(2 * i)).then(value(2 * i + 1) as number);
+          return { last_seq: seqOf.else(eb.ref('last_seq')).end() };
+        })
+        .where('id', 'in', slice.map((_, i) => value(2 * i))),
+    );
+    await db.executeQuery(query);
   }
 }
 
