@@ -15,10 +15,12 @@ const MESSAGE_PARAMETERS = 6;
 const templates = new QueryTemplates();
 
 /**
- * Stores a batch in one transaction and resolves when it is committed. A fixed number of
- * statements whatever the batch size: lock the batch's rooms, look up the batch's identities,
- * insert the new messages (multi-row, chunked under the parameter limit), store the rooms' new
- * `last_seq`. Results are in batch order; see `MessageStore.appendMessages`.
+ * Stores a batch in one transaction and resolves when it is committed. This is the only code
+ * that writes messages or hands out seqs, on every dialect (a SQLite file's writer thread runs
+ * it too). A fixed number of statements whatever the batch size: lock the batch's rooms, look
+ * up the batch's identities, insert the new messages (multi-row, chunked under the parameter
+ * limit), store the rooms' new `last_seq`. Results are in batch order; see
+ * `MessageStore.appendMessages`.
  */
 export async function appendMessages(
   db: Kysely<Database>,

@@ -363,6 +363,22 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         assert.deepEqual(await send(r, a, 1), [1]);
       });
 
+      it('rejects a batch the database refuses with the database’s own error, code and all', async () => {
+        // An unknown sender breaks the messages → users foreign key. On a SQLite file the
+        // error comes from the writer thread: its class, name and code must survive the trip.
+        const [a, r] = [await user(), await room()];
+        const stranger: UserRecord = { ...a, id: 987654321 };
+        const refused = await store.appendMessages([message(r, a, 'fine'), message(r, stranger, 'refused')]).then(
+          () => assert.fail('the batch was accepted'),
+          (error: unknown) => error,
+        );
+        assert.ok(refused instanceof Error);
+        const { name, code } = refused as Error & { code?: unknown };
+        if (store.dialect === 'postgres') assert.equal(code, '23503');
+        else assert.deepEqual([name, code], ['SqliteError', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
+        assert.equal((await store.findRoom(r.key))?.lastSeq, 0);
+      });
+
       it('handles a batch larger than one statement’s parameter limit', async () => {
         const [a, r] = [await user(), await room()];
         await store.appendMessages([message(r, a, 'early')]);

@@ -120,6 +120,10 @@ export class SqlStore implements Store {
     return memberships.countUnread(this.#db, roomId, userId, afterSeq);
   }
 
+  /**
+   * `appendMessages` of message-append.ts, the one append path: here, or for a SQLite file in
+   * the writer thread (which runs the same function on its own connection).
+   */
   appendMessages(batch: readonly NewMessage[]): Promise<AppendResult[]> {
     if (this.#sqliteFile === undefined) return appendMessages(this.#db, this.dialect, batch);
     return batch.length === 0 ? Promise.resolve([]) : this.#writer().append(batch);
@@ -127,7 +131,7 @@ export class SqlStore implements Store {
 
   /**
    * Starts SQLite's writer thread now rather than on the first send (which would then wait for
-   * a thread to boot); after migrations, since it prepares its statements at once.
+   * a thread to boot).
    */
   async startWriter(): Promise<void> {
     if (this.#sqliteFile !== undefined) await this.#writer().ready;
