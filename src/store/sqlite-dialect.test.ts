@@ -35,6 +35,8 @@ describe('SQLite setup', () => {
       assert.equal(await value(sql`pragma synchronous`), 1);
       assert.equal(await value(sql`pragma foreign_keys`), 1);
       assert.equal(await value(sql`pragma busy_timeout`), 5000);
+      // MEMORY: statement journals of multi-row writes stay out of temporary files.
+      assert.equal(await value(sql`pragma temp_store`), 2);
     } finally {
       await db.destroy();
     }
