@@ -1,5 +1,5 @@
 /** Opening a SQLite database (better-sqlite3) as the store's Kysely instance. */
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
@@ -27,7 +27,7 @@ export function createSqliteDatabase(filename: string): Kysely<Database> {
  * file and its folder when missing. Both the main thread and the writer thread open theirs here.
  */
 export function openSqliteConnection(filename: string, sync: SqliteSync): BetterSqlite3.Database {
-  if (!isFileless(filename)) mkdirSync(dirname(resolve(filename)), { recursive: true });
+  if (!isFileless(filename)) createPrivately(filename);
   const database = new BetterSqlite3(filename);
   try {
     configureSqlite(database, sync);
@@ -36,6 +36,18 @@ export function openSqliteConnection(filename: string, sync: SqliteSync): Better
     throw error;
   }
   return database;
+}
+
+/**
+ * Creates the database file (mode 0600) and the folders leading to it (0700) when missing, so
+ * that other local users cannot read the password hashes in it. SQLite would create the file
+ * 0644; it gives the -wal and -shm files it creates later the database file's mode. An existing
+ * file or folder keeps the mode its operator gave it.
+ */
+function createPrivately(filename: string): void {
+  mkdirSync(dirname(resolve(filename)), { recursive: true, mode: 0o700 });
+  // 'a': create if missing, never truncate.
+  closeSync(openSync(filename, 'a', 0o600));
 }
 
 /** The store's Kysely instance on an open connection, which it owns (`destroy()` closes it). */
