@@ -12,6 +12,11 @@ export interface UserRecord {
   /** scrypt hash in PHC-like text form; null for users created from an external token. */
   readonly passwordHash: string | null;
   readonly createdAt: number;
+  /**
+   * The generation the user's access tokens carry (0 for a new user). A token of another
+   * generation is refused; `bumpTokenGeneration` raises it, revoking every token signed before.
+   */
+  readonly tokenGeneration: number;
 }
 
 export interface RoomRecord {
@@ -99,6 +104,12 @@ export interface UserStore {
   createUser(username: string, passwordHash: string | null, now: number): Promise<UserRecord | undefined>;
   findUserByName(username: string): Promise<UserRecord | undefined>;
   findUserById(id: number): Promise<UserRecord | undefined>;
+  /**
+   * Raises the user's token generation by one, so that every access token signed before is
+   * refused (a disabled account, a changed password); returns the new generation, or undefined
+   * for an unknown user.
+   */
+  bumpTokenGeneration(userId: number): Promise<number | undefined>;
 }
 
 export interface RoomStore {

@@ -92,6 +92,20 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         assert.equal((await store.findUserById(created.id))?.passwordHash, null);
       });
 
+      it('starts users at token generation 0 and bumps one user’s generation by one per call', async () => {
+        const [a, b] = [await user(), await user()];
+        assert.deepEqual([a.tokenGeneration, b.tokenGeneration], [0, 0]);
+        assert.equal(await store.bumpTokenGeneration(a.id), 1);
+        assert.equal(await store.bumpTokenGeneration(a.id), 2);
+        // Concurrent bumps all count: each is one atomic UPDATE.
+        const concurrent = await Promise.all([1, 2, 3, 4].map(() => store.bumpTokenGeneration(a.id)));
+        assert.deepEqual(concurrent.sort(), [3, 4, 5, 6]);
+        assert.equal((await store.findUserById(a.id))?.tokenGeneration, 6);
+        assert.equal((await store.findUserByName(a.username))?.tokenGeneration, 6);
+        assert.equal((await store.findUserById(b.id))?.tokenGeneration, 0);
+        assert.equal(await store.bumpTokenGeneration(987654321), undefined);
+      });
+
       it('finds nothing for unknown names and ids', async () => {
         assert.equal(await store.findUserByName(unique('nobody')), undefined);
         assert.equal(await store.findUserById(987654321), undefined);
@@ -448,7 +462,7 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         const fresh = await factory!();
         const other = await openStore(fresh.url, { migrate: false });
         try {
-          assert.deepEqual(await other.migrate(), { applied: ['0001-initial'] });
+          assert.deepEqual(await other.migrate(), { applied: ['0001-initial', '0002-token-generation'] });
           assert.deepEqual(await other.migrate(), { applied: [] });
         } finally {
           await other.close();

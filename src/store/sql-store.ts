@@ -68,6 +68,10 @@ export class SqlStore implements Store {
     return users.findUserById(this.#db, id);
   }
 
+  bumpTokenGeneration(userId: number): Promise<number | undefined> {
+    return users.bumpTokenGeneration(this.#db, userId);
+  }
+
   findRoom(key: string): Promise<RoomRecord | undefined> {
     return rooms.findRoom(this.#db, key);
   }

@@ -6,6 +6,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { SqlDialectName } from '../database-url.js';
 import type { DialectMigration } from './dialect-migration.js';
 import { initialMigration } from './0001-initial.js';
+import { tokenGenerationMigration } from './0002-token-generation.js';
 
 /** The database handle Kysely gives a migration (typed `Kysely<any>` by Kysely). */
 type MigrationDb = Parameters<Migration['up']>[0];
@@ -13,6 +14,7 @@ type MigrationDb = Parameters<Migration['up']>[0];
 /** Every migration by name; names sort in the order they must run. Append, never edit. */
 const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '0001-initial': initialMigration,
+  '0002-token-generation': tokenGenerationMigration,
 };
 
 /** The migrations as Kysely's `Migrator` takes them, bound to one dialect. */
