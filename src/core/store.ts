@@ -43,6 +43,22 @@ export interface RoomListing {
   readonly unread: number;
 }
 
+/** What the room directory lists: public rooms, by key, a page at a time. */
+export interface DirectoryQuery {
+  /** Only rooms whose key contains this, in any letter case (taken literally: no wildcards). */
+  readonly q?: string | undefined;
+  /** The most rooms to return (a positive integer). */
+  readonly limit: number;
+  /** Only rooms whose key sorts after this one: the last key of the previous page. */
+  readonly after?: string | undefined;
+}
+
+/** A public room of the directory with its member count. */
+export interface DirectoryEntry {
+  readonly room: RoomRecord;
+  readonly members: number;
+}
+
 export interface StoredMessage {
   readonly roomId: number;
   readonly room: string;
@@ -130,6 +146,10 @@ export interface RoomStore {
   /** The user's rooms only (what `welcome` reports): cost grows with the user's rooms alone. */
   listOwnRooms(userId: number): Promise<RoomListing[]>;
   listMembers(roomId: number): Promise<UserRecord[]>;
+  /** Public rooms matching the query, ordered by key, with their member counts. */
+  listDirectory(query: DirectoryQuery): Promise<DirectoryEntry[]>;
+  /** How many rooms the user is a member of. */
+  countMemberships(userId: number): Promise<number>;
   /** Users who share a room of at most `maxRoomSize` members with `userId` (not the user). */
   listCoMembers(userId: number, maxRoomSize: number): Promise<{ id: number; username: string }[]>;
   /**

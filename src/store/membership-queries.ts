@@ -86,6 +86,16 @@ export async function listCoMembers(db: Kysely<Database>, userId: number, maxRoo
     .execute();
 }
 
+/** How many rooms the user is a member of: a range of the memberships-by-user index. */
+export async function countMemberships(db: Kysely<Database>, userId: number): Promise<number> {
+  const row = await db
+    .selectFrom('memberships')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /**
  * Moves the read position forward to `seq`, never back, in one statement (two devices
  * reading at once cannot move it backwards); 0 for a non-member, who gets no row.

@@ -158,6 +158,19 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         assert.deepEqual(await store.listMemberships(a.id), []);
       });
 
+      it('counts the rooms a user is a member of', async () => {
+        const [a, b] = [await user(), await user()];
+        const rooms = [await room('public'), await room('private'), await room('dm')];
+        assert.equal(await store.countMemberships(a.id), 0);
+        for (const r of rooms) await store.addMember(r.id, a.id, 1);
+        await store.addMember(rooms[0]!.id, a.id, 2); // already a member: no second row
+        await store.addMember(rooms[0]!.id, b.id, 2);
+        assert.equal(await store.countMemberships(a.id), 3);
+        await store.removeMember(rooms[1]!.id, a.id);
+        assert.deepEqual([await store.countMemberships(a.id), await store.countMemberships(b.id)], [2, 1]);
+        assert.equal(await store.countMemberships(987654321), 0);
+      });
+
       it('lists co-members once, from rooms no larger than the bound', async () => {
         const [me, friend, other, stranger] = [await user(), await user(), await user(), await user()];
         const [small, alsoSmall, big] = [await room(), await room(), await room()];
@@ -247,6 +260,50 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
           [publicMine.key, privateMine.key, dm.key].sort(),
         );
         assert.deepEqual(own, listing.filter((entry) => entry.member));
+      });
+    });
+
+    describe('room directory', () => {
+      // The store is shared with the other tests: each query names this test's rooms by a
+      // unique part of their keys, in `q` or as the cursor.
+      it('lists public rooms only, by key, with member counts, a page at a time', async () => {
+        const base = unique('dir');
+        const [a, b] = [await user(), await user()];
+        const rooms = new Map<string, RoomRecord>();
+        for (const suffix of ['c', 'a', 'd', 'b']) rooms.set(suffix, (await store.createRoom(`${base}${suffix}`, 'public', 5))!);
+        await store.createRoom(`${base}bb`, 'private', 5);
+        await store.createRoom(`${base}bc`, 'dm', 5);
+        for (const [suffix, members] of [['a', [a]], ['b', [a, b]]] as const) {
+          for (const m of members) await store.addMember(rooms.get(suffix)!.id, m.id, 6);
+        }
+        const entry = (suffix: string, members: number) => ({ room: rooms.get(suffix)!, members });
+
+        const first = await store.listDirectory({ q: base, limit: 3 });
+        assert.deepEqual(first, [entry('a', 1), entry('b', 2), entry('c', 0)]);
+        assert.deepEqual(await store.listDirectory({ q: base, limit: 3, after: first.at(-1)!.room.key }), [entry('d', 0)]);
+        assert.deepEqual(await store.listDirectory({ q: base, limit: 3, after: `${base}d` }), []);
+        // Without q: every public room after the cursor (nothing else sorts between base and its rooms).
+        assert.deepEqual(await store.listDirectory({ limit: 4, after: base }), [entry('a', 1), entry('b', 2), entry('c', 0), entry('d', 0)]);
+        assert.deepEqual(await store.listDirectory({ q: '', limit: 1, after: base }), [entry('a', 1)]);
+      });
+
+      it('matches q anywhere in the key in any letter case, taking %, _ and \\ literally', async () => {
+        const base = unique('esc');
+        for (const key of ['a_b', 'axb', 'a%b', 'ayyb', 'a\\b', 'Upper']) await store.createRoom(`${base}${key}`, 'public', 1);
+        const keys = async (q: string): Promise<string[]> =>
+          (await store.listDirectory({ q, limit: 100 })).map((e) => e.room.key.slice(base.length)).sort();
+        assert.deepEqual(await keys(`${base}a_b`), ['a_b']);
+        assert.deepEqual(await keys(`${base}A%B`), ['a%b']);
+        assert.deepEqual(await keys(`${base}a\\b`), ['a\\b']);
+        assert.deepEqual(await keys(`${base}a\\`), ['a\\b']);
+        assert.deepEqual(await keys(`${base}uPPER`), ['Upper']);
+        assert.deepEqual(await keys(`${base.toUpperCase()}A`), ['a%b', 'a\\b', 'a_b', 'axb', 'ayyb'].sort());
+        assert.deepEqual(await keys(`${base}a%`), ['a%b']);
+        assert.deepEqual(await keys(`${base}zzz`), []);
+      });
+
+      it('refuses a limit that is not a positive integer', async () => {
+        for (const limit of [0, -1, 1.5, Number.NaN]) await assert.rejects(store.listDirectory({ limit }), RangeError);
       });
     });
 
@@ -462,7 +519,7 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         const fresh = await factory!();
         const other = await openStore(fresh.url, { migrate: false });
         try {
-          assert.deepEqual(await other.migrate(), { applied: ['0001-initial', '0002-token-generation'] });
+          assert.deepEqual(await other.migrate(), { applied: ['0001-initial', '0002-token-generation', '0003-public-room-directory'] });
           assert.deepEqual(await other.migrate(), { applied: [] });
         } finally {
           await other.close();

@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type {
   AppendResult,
+  DirectoryEntry,
+  DirectoryQuery,
   HistoryPage,
   HistoryQuery,
   MembershipRecord,
@@ -23,6 +25,7 @@ import * as users from './user-queries.js';
 import * as rooms from './room-queries.js';
 import * as memberships from './membership-queries.js';
 import { listRoomsForUser } from './room-listing.js';
+import { listDirectory } from './room-directory.js';
 import { appendMessages } from './message-append.js';
 import { SqliteAppender } from './sqlite-appender.js';
 import type { SqliteSync } from './sqlite-pragmas.js';
@@ -110,6 +113,14 @@ export class SqlStore implements Store {
 
   listMembers(roomId: number): Promise<UserRecord[]> {
     return memberships.listMembers(this.#db, roomId);
+  }
+
+  listDirectory(query: DirectoryQuery): Promise<DirectoryEntry[]> {
+    return listDirectory(this.#db, query);
+  }
+
+  countMemberships(userId: number): Promise<number> {
+    return memberships.countMemberships(this.#db, userId);
   }
 
   listCoMembers(userId: number, maxRoomSize: number): Promise<{ id: number; username: string }[]> {

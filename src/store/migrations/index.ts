@@ -7,6 +7,7 @@ import type { SqlDialectName } from '../database-url.js';
 import type { DialectMigration } from './dialect-migration.js';
 import { initialMigration } from './0001-initial.js';
 import { tokenGenerationMigration } from './0002-token-generation.js';
+import { publicRoomDirectoryMigration } from './0003-public-room-directory.js';
 
 /** The database handle Kysely gives a migration (typed `Kysely<any>` by Kysely). */
 type MigrationDb = Parameters<Migration['up']>[0];
@@ -15,6 +16,7 @@ type MigrationDb = Parameters<Migration['up']>[0];
 const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '0001-initial': initialMigration,
   '0002-token-generation': tokenGenerationMigration,
+  '0003-public-room-directory': publicRoomDirectoryMigration,
 };
 
 /** The migrations as Kysely's `Migrator` takes them, bound to one dialect. */
