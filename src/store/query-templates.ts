@@ -46,6 +46,6 @@ export class QueryTemplates {
     }
     const { compiled, slots } = template;
     const parameters = slots.map((slot, i) => (slot === undefined ? compiled.parameters[i] : values[slot]));
-    return { ...compiled, parameters } as CompiledQuery<R>;
+    return { query: compiled.query, queryId: compiled.queryId, sql: compiled.sql, parameters } as CompiledQuery<R>;
   }
 }
