@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { SignJWT } from 'jose';
+import BetterSqlite3 from 'better-sqlite3';
+import { SignJWT, decodeJwt } from 'jose';
+import pg from 'pg';
+import { createTestDatabase } from '../../test/support/postgres.js';
 import { HubError } from '../core/errors.js';
 import { silentLogger } from '../core/logger.js';
 import { openStore } from '../store/open-store.js';
@@ -116,3 +122,124 @@ describe('AccountService', () => {
     await assert.rejects(accounts.authenticate('garbage'), hubError('unauthorized'));
   });
 });
+
+/** A database to run the account tests on, with a side door for the SQL a test runs itself. */
+interface AccountDatabase {
+  readonly url: string;
+  /** Runs one statement with `?` placeholders on a connection of its own. */
+  sql(text: string, params: readonly unknown[]): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+async function sqliteFileDatabase(): Promise<AccountDatabase> {
+  const dir = await mkdtemp(join(tmpdir(), 'hubbub-accounts-'));
+  const filename = join(dir, 'hubbub.db');
+  return {
+    url: `sqlite:${filename}`,
+    async sql(text, params) {
+      const raw = new BetterSqlite3(filename);
+      try {
+        raw.pragma('foreign_keys = ON');
+        raw.prepare(text).run(...params);
+      } finally {
+        raw.close();
+      }
+    },
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+async function postgresDatabase(): Promise<AccountDatabase> {
+  const database = await createTestDatabase();
+  if (database === undefined) throw new Error('PostgreSQL went away during the test run');
+  return {
+    url: database.url,
+    async sql(text, params) {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        let n = 0;
+        await client.query(text.replace(/\?/g, () => `$${++n}`), [...params]);
+      } finally {
+        await client.end();
+      }
+    },
+    cleanup: () => database.drop(),
+  };
+}
+
+// Probe once at load time: `describe` must know whether to skip before any test runs.
+const postgresProbe = await createTestDatabase();
+await postgresProbe?.drop();
+
+for (const [name, open] of [
+  ['SQLite', sqliteFileDatabase],
+  ['PostgreSQL', postgresProbe === undefined ? undefined : postgresDatabase],
+] as const) {
+  describe(`access tokens bound to the account, on ${name}`, { skip: open === undefined ? 'PostgreSQL unreachable' : false }, () => {
+    let database: AccountDatabase;
+    let store: SqlStore;
+    let accounts: AccountService;
+
+    before(async () => {
+      database = await open!();
+      store = await openStore(database.url);
+      accounts = accountService(store, true);
+    });
+    after(async () => {
+      await store?.close();
+      await database?.cleanup();
+    });
+
+    test('a token of a deleted user does not let in the next user of that name', async () => {
+      const first = await accounts.register('alice', 'first alice password');
+      assert.equal((await accounts.authenticate(first.accessToken)).id, first.user.id);
+
+      // Delete alice as an operator would, rows that refer to her first.
+      const id = first.user.id;
+      await database.sql('delete from memberships where user_id = ?', [id]);
+      await database.sql('delete from refresh_tokens where user_id = ?', [id]);
+      await database.sql('delete from users where id = ?', [id]);
+
+      const second = await accounts.register('alice', 'second alice password');
+      assert.notEqual(second.user.id, id);
+      await assert.rejects(accounts.authenticate(first.accessToken), hubError('unauthorized'));
+      assert.equal((await accounts.authenticate(second.accessToken)).id, second.user.id);
+    });
+
+    test('a token of a deleted user does not bring the account back as an external user', async () => {
+      const session = await accounts.register('ghost', 'a password for ghost');
+      await database.sql('delete from refresh_tokens where user_id = ?', [session.user.id]);
+      await database.sql('delete from users where id = ?', [session.user.id]);
+      await assert.rejects(accounts.authenticate(session.accessToken), hubError('unauthorized'));
+      assert.equal(await store.findUserByName('ghost'), undefined);
+    });
+
+    test('bumping the generation refuses every earlier token at once; refresh signs the new one', async () => {
+      const login = await accounts.register('bumped', 'a password for bump');
+      const other = await accounts.login('bumped', 'a password for bump');
+      const stranger = await accounts.register('unbumped', 'a password for stranger');
+      for (const token of [login.accessToken, other.accessToken]) assert.equal((await accounts.authenticate(token)).id, login.user.id);
+
+      assert.equal(await store.bumpTokenGeneration(login.user.id), 1);
+      for (const token of [login.accessToken, other.accessToken]) {
+        await assert.rejects(accounts.authenticate(token), hubError('unauthorized'));
+      }
+      // Another account's tokens are untouched.
+      assert.equal((await accounts.authenticate(stranger.accessToken)).id, stranger.user.id);
+
+      // The login itself survives (revoking it is the caller's choice): its refresh token mints
+      // tokens of the new generation, which are accepted.
+      const refreshed = await accounts.refresh(login.refreshToken);
+      assert.equal(decodeJwt(refreshed.accessToken).gen, 1);
+      const { user } = await accounts.authenticateToken(refreshed.accessToken);
+      assert.deepEqual([user.id, user.tokenGeneration], [login.user.id, 1]);
+    });
+
+    test('a token naming the account with another username is refused', async () => {
+      const session = await accounts.register('renamed', 'a password for rename');
+      await database.sql('update users set username = ?, username_lower = ? where id = ?', ['renamed2', 'renamed2', session.user.id]);
+      await assert.rejects(accounts.authenticate(session.accessToken), hubError('unauthorized'));
+    });
+  });
+}

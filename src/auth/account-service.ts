@@ -75,7 +75,8 @@ export class AccountService {
     const rotated = await this.#refreshTokens.rotate(refreshToken);
     const user = await this.#store.findUserById(rotated.userId);
     if (user === undefined) throw new HubError('unauthorized', 'the account no longer exists');
-    const access = await this.#accessTokens.sign(user.username);
+    // The account as it is now: after a bump of its token generation, the new generation.
+    const access = await this.#accessTokens.sign(user);
     return sessionTokens(user, access.token, rotated.token, access.expiresIn);
   }
 
@@ -90,13 +91,24 @@ export class AccountService {
   }
 
   /**
-   * Verifies an access token and finds its user. A valid token for a user hubbub has not seen
-   * was signed by the operator's backend: with `EXTERNAL_TOKENS` the user is created (without a
-   * password), otherwise it is `unauthorized`. The token's expiry comes along for WebSocket
-   * sessions, which must be renewed before it.
+   * Verifies an access token and finds its user. A token hubbub signed names an account: it
+   * must still exist, under the same username, at the same token generation, or the token is
+   * `unauthorized` (a deleted account whose name was registered again, a bumped generation).
+   * A token without an account was signed by the operator's backend and names a username: a
+   * user hubbub has not seen is created (without a password) with `EXTERNAL_TOKENS`, otherwise
+   * it is `unauthorized`. The token's expiry comes along for WebSocket sessions, which must be
+   * renewed before it.
    */
   async authenticateToken(accessToken: string): Promise<AuthenticatedUser> {
-    const { username, expiresAt } = await this.#accessTokens.verify(accessToken);
+    const { username, account, expiresAt } = await this.#accessTokens.verify(accessToken);
+    if (account !== undefined) {
+      const user = await this.#store.findUserById(account.id);
+      // One answer for every mismatch: the holder learns nothing about the account.
+      if (user === undefined || user.username !== username || user.tokenGeneration !== account.tokenGeneration) {
+        throw new HubError('unauthorized', 'access token revoked');
+      }
+      return { user, expiresAt };
+    }
     const existing = await this.#store.findUserByName(username);
     if (existing !== undefined) return { user: existing, expiresAt };
     if (!this.#externalTokens) throw new HubError('unauthorized', 'unknown user');
@@ -112,7 +124,7 @@ export class AccountService {
   }
 
   async #startSession(user: UserRecord): Promise<SessionTokens> {
-    const access = await this.#accessTokens.sign(user.username);
+    const access = await this.#accessTokens.sign(user);
     const refresh = await this.#refreshTokens.issue(user.id);
     return sessionTokens(user, access.token, refresh.token, access.expiresIn);
   }

@@ -12,6 +12,11 @@ export interface UserRecord {
   /** scrypt hash in PHC-like text form; null for users created from an external token. */
   readonly passwordHash: string | null;
   readonly createdAt: number;
+  /**
+   * The generation the user's access tokens carry (0 for a new user). A token of another
+   * generation is refused; `bumpTokenGeneration` raises it, revoking every token signed before.
+   */
+  readonly tokenGeneration: number;
 }
 
 export interface RoomRecord {
@@ -35,6 +40,22 @@ export interface RoomListing {
   readonly readSeq: number;
   /** Messages after `readSeq` not sent by the user. */
   readonly unread: number;
+}
+
+/** What the room directory lists: public rooms, by key, a page at a time. */
+export interface DirectoryQuery {
+  /** Only rooms whose key contains this, in any letter case (taken literally: no wildcards). */
+  readonly q?: string | undefined;
+  /** The most rooms to return (a positive integer). */
+  readonly limit: number;
+  /** Only rooms whose key sorts after this one: the last key of the previous page. */
+  readonly after?: string | undefined;
+}
+
+/** A public room of the directory with its member count. */
+export interface DirectoryEntry {
+  readonly room: RoomRecord;
+  readonly members: number;
 }
 
 export interface StoredMessage {
@@ -98,6 +119,12 @@ export interface UserStore {
   createUser(username: string, passwordHash: string | null, now: number): Promise<UserRecord | undefined>;
   findUserByName(username: string): Promise<UserRecord | undefined>;
   findUserById(id: number): Promise<UserRecord | undefined>;
+  /**
+   * Raises the user's token generation by one, so that every access token signed before is
+   * refused (a disabled account, a changed password); returns the new generation, or undefined
+   * for an unknown user.
+   */
+  bumpTokenGeneration(userId: number): Promise<number | undefined>;
 }
 
 export interface RoomStore {
@@ -124,6 +151,8 @@ export interface RoomStore {
   listSmallRooms(userId: number, maxMembers: number): Promise<string[]>;
   /** The room's members in the order they joined; the first `limit` when given. */
   listMembers(roomId: number, limit?: number): Promise<UserRecord[]>;
+  /** Public rooms matching the query, ordered by key, with their member counts. */
+  listDirectory(query: DirectoryQuery): Promise<DirectoryEntry[]>;
   /** Users who share a room of at most `maxRoomSize` members with `userId` (not the user). */
   listCoMembers(userId: number, maxRoomSize: number): Promise<{ id: number; username: string }[]>;
   /**

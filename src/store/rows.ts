@@ -4,9 +4,18 @@ import type { RefreshTokenRecord, RoomRecord, StoredMessage, UserRecord } from '
 import type { MessagesTable, RefreshTokensTable, RoomsTable, UsersTable } from './schema.js';
 
 /** A users row as a `UserRecord`. */
-export function toUserRecord(row: Pick<Selectable<UsersTable>, 'id' | 'username' | 'password_hash' | 'created_at'>): UserRecord {
-  return { id: row.id, username: row.username, passwordHash: row.password_hash, createdAt: row.created_at };
+export function toUserRecord(row: Pick<Selectable<UsersTable>, (typeof USER_COLUMNS)[number]>): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+    tokenGeneration: row.token_generation,
+  };
 }
+
+/** The users columns a `UserRecord` is made of. */
+export const USER_COLUMNS = ['id', 'username', 'password_hash', 'created_at', 'token_generation'] as const;
 
 /** A rooms row as a `RoomRecord`. */
 export function toRoomRecord(row: Selectable<RoomsTable>): RoomRecord {

@@ -12,6 +12,8 @@ export interface UsersTable {
   username_lower: string;
   password_hash: string | null;
   created_at: number;
+  /** The generation the account's access tokens must carry; raising it revokes them all. */
+  token_generation: Generated<number>;
 }
 
 /** rooms: `last_seq` is the highest stored `seq`, and its row is the per-room append lock. */

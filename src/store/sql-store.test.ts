@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NewMessage, RoomRecord, RoomVisibility, UserRecord } from '../core/store.js';
+import { ContentRefusedError, type NewMessage, type RoomRecord, type RoomVisibility, type UserRecord } from '../core/store.js';
 import { createTestDatabase } from '../../test/support/postgres.js';
 import { openStore } from './open-store.js';
 import type { SqlStore } from './sql-store.js';
@@ -92,6 +92,20 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         assert.equal((await store.findUserById(created.id))?.passwordHash, null);
       });
 
+      it('starts users at token generation 0 and bumps one user’s generation by one per call', async () => {
+        const [a, b] = [await user(), await user()];
+        assert.deepEqual([a.tokenGeneration, b.tokenGeneration], [0, 0]);
+        assert.equal(await store.bumpTokenGeneration(a.id), 1);
+        assert.equal(await store.bumpTokenGeneration(a.id), 2);
+        // Concurrent bumps all count: each is one atomic UPDATE.
+        const concurrent = await Promise.all([1, 2, 3, 4].map(() => store.bumpTokenGeneration(a.id)));
+        assert.deepEqual(concurrent.sort(), [3, 4, 5, 6]);
+        assert.equal((await store.findUserById(a.id))?.tokenGeneration, 6);
+        assert.equal((await store.findUserByName(a.username))?.tokenGeneration, 6);
+        assert.equal((await store.findUserById(b.id))?.tokenGeneration, 0);
+        assert.equal(await store.bumpTokenGeneration(987654321), undefined);
+      });
+
       it('finds nothing for unknown names and ids', async () => {
         assert.equal(await store.findUserByName(unique('nobody')), undefined);
         assert.equal(await store.findUserById(987654321), undefined);
@@ -142,6 +156,19 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         assert.equal(await store.isMember(r.id, a.id), false);
         assert.deepEqual(await store.listMembers(r.id), [b]);
         assert.deepEqual(await store.listMemberships(a.id), []);
+      });
+
+      it('counts the rooms a user is a member of', async () => {
+        const [a, b] = [await user(), await user()];
+        const rooms = [await room('public'), await room('private'), await room('dm')];
+        assert.equal(await store.countMemberships(a.id), 0);
+        for (const r of rooms) await store.addMember(r.id, a.id, 1);
+        await store.addMember(rooms[0]!.id, a.id, 2); // already a member: no second row
+        await store.addMember(rooms[0]!.id, b.id, 2);
+        assert.equal(await store.countMemberships(a.id), 3);
+        await store.removeMember(rooms[1]!.id, a.id);
+        assert.deepEqual([await store.countMemberships(a.id), await store.countMemberships(b.id)], [2, 1]);
+        assert.equal(await store.countMemberships(987654321), 0);
       });
 
       it('lists co-members once, from rooms no larger than the bound', async () => {
@@ -234,6 +261,50 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         // Co-members come only from rooms up to the size given.
         const co = await store.listCoMembers(users[0]!.id, 3);
         assert.deepEqual(co.map((u) => u.id), [users[1]!.id]);
+      });
+    });
+
+    describe('room directory', () => {
+      // The store is shared with the other tests: each query names this test's rooms by a
+      // unique part of their keys, in `q` or as the cursor.
+      it('lists public rooms only, by key, with member counts, a page at a time', async () => {
+        const base = unique('dir');
+        const [a, b] = [await user(), await user()];
+        const rooms = new Map<string, RoomRecord>();
+        for (const suffix of ['c', 'a', 'd', 'b']) rooms.set(suffix, (await store.createRoom(`${base}${suffix}`, 'public', 5))!);
+        await store.createRoom(`${base}bb`, 'private', 5);
+        await store.createRoom(`${base}bc`, 'dm', 5);
+        for (const [suffix, members] of [['a', [a]], ['b', [a, b]]] as const) {
+          for (const m of members) await store.addMember(rooms.get(suffix)!.id, m.id, 6);
+        }
+        const entry = (suffix: string, members: number) => ({ room: rooms.get(suffix)!, members });
+
+        const first = await store.listDirectory({ q: base, limit: 3 });
+        assert.deepEqual(first, [entry('a', 1), entry('b', 2), entry('c', 0)]);
+        assert.deepEqual(await store.listDirectory({ q: base, limit: 3, after: first.at(-1)!.room.key }), [entry('d', 0)]);
+        assert.deepEqual(await store.listDirectory({ q: base, limit: 3, after: `${base}d` }), []);
+        // Without q: every public room after the cursor (nothing else sorts between base and its rooms).
+        assert.deepEqual(await store.listDirectory({ limit: 4, after: base }), [entry('a', 1), entry('b', 2), entry('c', 0), entry('d', 0)]);
+        assert.deepEqual(await store.listDirectory({ q: '', limit: 1, after: base }), [entry('a', 1)]);
+      });
+
+      it('matches q anywhere in the key in any letter case, taking %, _ and \\ literally', async () => {
+        const base = unique('esc');
+        for (const key of ['a_b', 'axb', 'a%b', 'ayyb', 'a\\b', 'Upper']) await store.createRoom(`${base}${key}`, 'public', 1);
+        const keys = async (q: string): Promise<string[]> =>
+          (await store.listDirectory({ q, limit: 100 })).map((e) => e.room.key.slice(base.length)).sort();
+        assert.deepEqual(await keys(`${base}a_b`), ['a_b']);
+        assert.deepEqual(await keys(`${base}A%B`), ['a%b']);
+        assert.deepEqual(await keys(`${base}a\\b`), ['a\\b']);
+        assert.deepEqual(await keys(`${base}a\\`), ['a\\b']);
+        assert.deepEqual(await keys(`${base}uPPER`), ['Upper']);
+        assert.deepEqual(await keys(`${base.toUpperCase()}A`), ['a%b', 'a\\b', 'a_b', 'axb', 'ayyb'].sort());
+        assert.deepEqual(await keys(`${base}a%`), ['a%b']);
+        assert.deepEqual(await keys(`${base}zzz`), []);
+      });
+
+      it('refuses a limit that is not a positive integer', async () => {
+        for (const limit of [0, -1, 1.5, Number.NaN]) await assert.rejects(store.listDirectory({ limit }), RangeError);
       });
     });
 
@@ -364,6 +435,24 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         assert.deepEqual(await send(r, a, 1), [1]);
       });
 
+      it('rejects a batch the database refuses with the database’s own error, code and all', async () => {
+        // An unknown sender breaks the messages → users foreign key. On a SQLite file the
+        // error comes from the writer thread: its class, name and code must survive the trip.
+        const [a, r] = [await user(), await room()];
+        const stranger: UserRecord = { ...a, id: 987654321 };
+        const refused = await store.appendMessages([message(r, a, 'fine'), message(r, stranger, 'refused')]).then(
+          () => assert.fail('the batch was accepted'),
+          (error: unknown) => error,
+        );
+        // A refusal for the content: group commit isolates the message at fault (see
+        // group-commit.ts); the database's own error is its cause.
+        assert.ok(refused instanceof ContentRefusedError);
+        const { name, code } = refused.cause as Error & { code?: unknown };
+        if (store.dialect === 'postgres') assert.equal(code, '23503');
+        else assert.deepEqual([name, code], ['SqliteError', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
+        assert.equal((await store.findRoom(r.key))?.lastSeq, 0);
+      });
+
       it('handles a batch larger than one statement’s parameter limit', async () => {
         const [a, r] = [await user(), await room()];
         await store.appendMessages([message(r, a, 'early')]);
@@ -433,7 +522,7 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         const fresh = await factory!();
         const other = await openStore(fresh.url, { migrate: false });
         try {
-          assert.deepEqual(await other.migrate(), { applied: ['0001-initial'] });
+          assert.deepEqual(await other.migrate(), { applied: ['0001-initial', '0002-token-generation', '0003-public-room-directory', '0004-dm-participants'] });
           assert.deepEqual(await other.migrate(), { applied: [] });
         } finally {
           await other.close();

@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type {
   AppendResult,
+  DirectoryEntry,
+  DirectoryQuery,
   HistoryPage,
   HistoryQuery,
   MembershipRecord,
@@ -23,6 +25,7 @@ import * as users from './user-queries.js';
 import * as rooms from './room-queries.js';
 import * as memberships from './membership-queries.js';
 import { listOwnRooms } from './room-listing.js';
+import { listDirectory } from './room-directory.js';
 import { appendMessages } from './message-append.js';
 import { rethrowAppendError } from './append-errors.js';
 import { SqliteAppender } from './sqlite-appender.js';
@@ -69,6 +72,10 @@ export class SqlStore implements Store {
     return users.findUserById(this.#db, id);
   }
 
+  bumpTokenGeneration(userId: number): Promise<number | undefined> {
+    return users.bumpTokenGeneration(this.#db, userId);
+  }
+
   findRoom(key: string): Promise<RoomRecord | undefined> {
     return rooms.findRoom(this.#db, key);
   }
@@ -113,6 +120,10 @@ export class SqlStore implements Store {
     return memberships.listMembers(this.#db, roomId, limit);
   }
 
+  listDirectory(query: DirectoryQuery): Promise<DirectoryEntry[]> {
+    return listDirectory(this.#db, query);
+  }
+
   listCoMembers(userId: number, maxRoomSize: number): Promise<{ id: number; username: string }[]> {
     return memberships.listCoMembers(this.#db, userId, maxRoomSize);
   }
@@ -121,6 +132,10 @@ export class SqlStore implements Store {
     return memberships.advanceReadSeq(this.#db, roomId, userId, seq);
   }
 
+  /**
+   * `appendMessages` of message-append.ts, the one append path: here, or for a SQLite file in
+   * the writer thread (which runs the same function on its own connection).
+   */
   appendMessages(batch: readonly NewMessage[]): Promise<AppendResult[]> {
     const appended =
       this.#sqliteFile === undefined
@@ -133,7 +148,7 @@ export class SqlStore implements Store {
 
   /**
    * Starts SQLite's writer thread now rather than on the first send (which would then wait for
-   * a thread to boot); after migrations, since it prepares its statements at once.
+   * a thread to boot).
    */
   async startWriter(): Promise<void> {
     if (this.#sqliteFile !== undefined) await this.#writer().ready;

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { AppendResult, NewMessage } from '../core/store.js';
 import type { AppendReply, AppendRequest } from './sqlite-append-worker.js';
 import type { SqliteSync } from './sqlite-pragmas.js';
+import { fromThreadError } from './thread-errors.js';
 
 /**
  * The writer thread. From the compiled build it is the .js module beside this one; from the
@@ -24,7 +25,7 @@ export class SqliteAppender {
   readonly #worker: Worker;
   readonly #pending = new Map<number, { resolve: (results: AppendResult[]) => void; reject: (error: Error) => void }>();
   readonly #inFlight = new Set<Promise<AppendResult[]>>();
-  /** Resolves once the thread has opened the database and prepared its statements. */
+  /** Resolves once the thread has opened and configured its connection. */
   readonly ready: Promise<void>;
   #markReady: () => void = () => {};
   #nextId = 1;
@@ -41,7 +42,7 @@ export class SqliteAppender {
       const waiter = this.#pending.get(reply.id);
       if (waiter === undefined) return;
       this.#pending.delete(reply.id);
-      if ('error' in reply) waiter.reject(new Error(reply.error));
+      if ('error' in reply) waiter.reject(fromThreadError(reply.error));
       else waiter.resolve(reply.results);
     });
     const fail = (error: Error): void => {

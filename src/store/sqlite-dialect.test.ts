@@ -2,7 +2,7 @@
 // across a reopen, and how a failed migration is reported.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,8 +35,29 @@ describe('SQLite setup', () => {
       assert.equal(await value(sql`pragma synchronous`), 1);
       assert.equal(await value(sql`pragma foreign_keys`), 1);
       assert.equal(await value(sql`pragma busy_timeout`), 5000);
+      // MEMORY: statement journals of multi-row writes stay out of temporary files.
+      assert.equal(await value(sql`pragma temp_store`), 2);
     } finally {
       await db.destroy();
+    }
+  });
+
+  it('creates the database, its -wal and -shm files and its folders for the owner alone', async () => {
+    // The database holds password hashes: not for other local users to read.
+    const dir = await tempDir();
+    const filename = join(dir, 'a', 'b', 'hubbub.db');
+    const store = await openStore(`sqlite:${filename}`);
+    try {
+      const user = await store.createUser('Private', 'scrypt$hash', 1);
+      const room = await store.createRoom('private-room', 'private', 2);
+      await store.appendMessages([{ roomId: room!.id, room: 'private-room', senderId: user!.id, sender: 'Private', text: 'hi', createdAt: 3, clientMsgId: 'c1' }]);
+      const mode = (path: string): string => (statSync(path).mode & 0o777).toString(8);
+      assert.deepEqual(
+        [filename, `${filename}-wal`, `${filename}-shm`, join(dir, 'a'), join(dir, 'a', 'b')].map(mode),
+        ['600', '600', '600', '700', '700'],
+      );
+    } finally {
+      await store.close();
     }
   });
 

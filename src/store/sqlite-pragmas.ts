@@ -11,6 +11,11 @@ export function configureSqlite(database: BetterSqlite3.Database, sync: SqliteSy
   // operator's choice) syncs at checkpoints only: safe from a process crash, not a power loss.
   database.pragma(`synchronous = ${sync === 'normal' ? 'NORMAL' : 'FULL'}`);
   database.pragma('foreign_keys = ON');
+  // A statement that writes several rows (a batch's multi-row INSERT) keeps a statement
+  // journal to undo itself on error; in a temporary file, as SQLite does by default, that
+  // cost more than the rows themselves (measured: a 25-row insert took 2.5 times as long as
+  // 25 single-row ones). Temporary tables and sorts are small here.
+  database.pragma('temp_store = MEMORY');
   // Another connection holding the write lock makes us wait up to 5 s rather than fail at once.
   database.pragma('busy_timeout = 5000');
 }

@@ -7,6 +7,10 @@ import type { Database } from './schema.js';
 import { MAX_PARAMETERS, chunks } from './chunks.js';
 import type { MessageRow } from './rows.js';
 import { MESSAGE_COLUMNS, toStoredMessage } from './rows.js';
+import { QueryTemplates, type Placeholder } from './query-templates.js';
+
+/** The lookups compiled once per dialect and size (see `QueryTemplates`). */
+const templates = new QueryTemplates();
 
 /** The identity of a message for idempotent retries. */
 export interface MessageIdentity {
@@ -52,42 +56,48 @@ export async function findStoredMessages(
  * into a hash join, which it picks on a young table whose statistics are stale, and which
  * then scans every message of the table for every batch.
  */
-function findOnPostgres(db: Kysely<Database>, identities: readonly MessageIdentity[]): Promise<MessageRow[]> {
-  const keys = sql<{ room_id: number; sender_id: number; client_msg_id: string }>`unnest(
-    cast(${identities.map((i) => i.roomId)} as integer[]),
-    cast(${identities.map((i) => i.senderId)} as integer[]),
-    cast(${identities.map((i) => i.clientMsgId)} as text[]))`.as<'k'>(sql`k(room_id, sender_id, client_msg_id)`);
-  return db
-    .selectFrom(keys)
-    .innerJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('messages')
-          .selectAll()
-          .whereRef('messages.room_id', '=', 'k.room_id')
-          .whereRef('messages.sender_id', '=', 'k.sender_id')
-          .whereRef('messages.client_msg_id', '=', 'k.client_msg_id')
-          .limit(1)
-          .as('m'),
-      (join) => join.onTrue(),
-    )
-    .innerJoin('rooms as r', 'r.id', 'm.room_id')
-    .innerJoin('users as u', 'u.id', 'm.sender_id')
-    .select(MESSAGE_COLUMNS)
-    .execute();
+async function findOnPostgres(db: Kysely<Database>, identities: readonly MessageIdentity[]): Promise<MessageRow[]> {
+  const values = [identities.map((i) => i.roomId), identities.map((i) => i.senderId), identities.map((i) => i.clientMsgId)];
+  const query = templates.bind('find-stored:postgres', values, (value: Placeholder) => {
+    const keys = sql<{ room_id: number; sender_id: number; client_msg_id: string }>`unnest(
+      cast(${value(0)} as integer[]),
+      cast(${value(1)} as integer[]),
+      cast(${value(2)} as text[]))`.as<'k'>(sql`k(room_id, sender_id, client_msg_id)`);
+    return db
+      .selectFrom(keys)
+      .innerJoinLateral(
+        (eb) =>
+          eb
+            .selectFrom('messages')
+            .selectAll()
+            .whereRef('messages.room_id', '=', 'k.room_id')
+            .whereRef('messages.sender_id', '=', 'k.sender_id')
+            .whereRef('messages.client_msg_id', '=', 'k.client_msg_id')
+            .limit(1)
+            .as('m'),
+        (join) => join.onTrue(),
+      )
+      .innerJoin('rooms as r', 'r.id', 'm.room_id')
+      .innerJoin('users as u', 'u.id', 'm.sender_id')
+      .select(MESSAGE_COLUMNS);
+  });
+  return (await db.executeQuery(query)).rows;
 }
 
 /**
  * SQLite: no arrays, so a row-value IN over a VALUES list (SQLite wants a subquery on the
  * right of a row-value IN); its planner probes the unique index once per row.
  */
-function findOnSqlite(db: Kysely<Database>, identities: readonly MessageIdentity[]): Promise<MessageRow[]> {
-  const values = sql.join(identities.map((i) => sql`(${i.roomId}, ${i.senderId}, ${i.clientMsgId})`));
-  return db
-    .selectFrom('messages as m')
-    .innerJoin('rooms as r', 'r.id', 'm.room_id')
-    .innerJoin('users as u', 'u.id', 'm.sender_id')
-    .select(MESSAGE_COLUMNS)
-    .where(sql<boolean>`(m.room_id, m.sender_id, m.client_msg_id) in (values ${values})`)
-    .execute();
+async function findOnSqlite(db: Kysely<Database>, identities: readonly MessageIdentity[]): Promise<MessageRow[]> {
+  const values = identities.flatMap((i) => [i.roomId, i.senderId, i.clientMsgId]);
+  const query = templates.bind(`find-stored:sqlite:${identities.length}`, values, (value: Placeholder) => {
+    const tuples = sql.join(identities.map((_, i) => sql`(${value(3 * i)}, ${value(3 * i + 1)}, ${value(3 * i + 2)})`));
+    return db
+      .selectFrom('messages as m')
+      .innerJoin('rooms as r', 'r.id', 'm.room_id')
+      .innerJoin('users as u', 'u.id', 'm.sender_id')
+      .select(MESSAGE_COLUMNS)
+      .where(sql<boolean>`(m.room_id, m.sender_id, m.client_msg_id) in (values ${tuples})`);
+  });
+  return (await db.executeQuery(query)).rows;
 }

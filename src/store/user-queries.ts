@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { UserRecord } from '../core/store.js';
 import type { Database } from './schema.js';
-import { toUserRecord } from './rows.js';
+import { USER_COLUMNS, toUserRecord } from './rows.js';
 
 /**
  * Inserts a user; undefined when the name is taken in any letter case. ON CONFLICT makes the
@@ -19,7 +19,7 @@ export async function createUser(
     .insertInto('users')
     .values({ username, username_lower: username.toLowerCase(), password_hash: passwordHash, created_at: now })
     .onConflict((oc) => oc.column('username_lower').doNothing())
-    .returning(['id', 'username', 'password_hash', 'created_at'])
+    .returning(USER_COLUMNS)
     .executeTakeFirst();
   return row && toUserRecord(row);
 }
@@ -34,4 +34,18 @@ export async function findUserByName(db: Kysely<Database>, username: string): Pr
 export async function findUserById(db: Kysely<Database>, id: number): Promise<UserRecord | undefined> {
   const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toUserRecord(row);
+}
+
+/**
+ * Adds one to the user's token generation, in one statement (two concurrent bumps both count);
+ * the new generation, or undefined when no user has this id.
+ */
+export async function bumpTokenGeneration(db: Kysely<Database>, userId: number): Promise<number | undefined> {
+  const row = await db
+    .updateTable('users')
+    .set((eb) => ({ token_generation: eb('token_generation', '+', 1) }))
+    .where('id', '=', userId)
+    .returning('token_generation')
+    .executeTakeFirst();
+  return row?.token_generation;
 }

@@ -11,7 +11,7 @@ import { dmRoomKey } from '../../protocol/names.js';
 import { openStore } from '../open-store.js';
 import { createPostgresDatabase } from '../postgres-dialect.js';
 import { createSqliteDatabase } from '../sqlite-dialect.js';
-import { dmParticipantsMigration } from './0003-dm-participants.js';
+import { dmParticipantsMigration } from './0004-dm-participants.js';
 
 const postgres = await createTestDatabase();
 const sqliteDir = mkdtempSync(join(tmpdir(), 'hubbub-dm-migration-'));
@@ -21,7 +21,7 @@ const targets = [
   ...(postgres === undefined ? [] : [{ name: 'PostgreSQL', dialect: 'postgres' as const, url: postgres.url, open: (url: string) => createPostgresDatabase(url) }]),
 ];
 
-describe('migration 0003: participants of direct conversations', () => {
+describe('migration 0004: participants of direct conversations', () => {
   after(async () => {
     rmSync(sqliteDir, { recursive: true, force: true });
     await postgres?.drop();

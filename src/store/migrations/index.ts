@@ -6,7 +6,9 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { SqlDialectName } from '../database-url.js';
 import type { DialectMigration } from './dialect-migration.js';
 import { initialMigration } from './0001-initial.js';
-import { dmParticipantsMigration } from './0003-dm-participants.js';
+import { tokenGenerationMigration } from './0002-token-generation.js';
+import { publicRoomDirectoryMigration } from './0003-public-room-directory.js';
+import { dmParticipantsMigration } from './0004-dm-participants.js';
 
 /** The database handle Kysely gives a migration (typed `Kysely<any>` by Kysely). */
 type MigrationDb = Parameters<Migration['up']>[0];
@@ -14,7 +16,9 @@ type MigrationDb = Parameters<Migration['up']>[0];
 /** Every migration by name; names sort in the order they must run. Append, never edit. */
 const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '0001-initial': initialMigration,
-  '0003-dm-participants': dmParticipantsMigration,
+  '0002-token-generation': tokenGenerationMigration,
+  '0003-public-room-directory': publicRoomDirectoryMigration,
+  '0004-dm-participants': dmParticipantsMigration,
 };
 
 /** The migrations as Kysely's `Migrator` takes them, bound to one dialect. */
