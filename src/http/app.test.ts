@@ -92,6 +92,20 @@ describe('HTTP app', () => {
     assert.equal(errorOf(both).message, 'before: before and after cannot be combined');
   });
 
+  test('numeric query parameters accept plain decimal digits only', async () => {
+    const ok = await t.app.inject({ method: 'GET', url: '/api/echo-query?after=007&limit=100' });
+    assert.deepEqual(ok.json(), { after: 7, limit: 100 });
+    // Each of these is a number to Number() (and so to z.coerce.number()), but not a plain integer.
+    for (const value of ['0x10', '1e1', '+5', '%205', '5%20', '5.0', '', '-1', '1_0', 'Infinity', '99999999999999999999']) {
+      for (const name of ['limit', 'before']) {
+        const response = await t.app.inject({ method: 'GET', url: `/api/echo-query?${name}=${value}` });
+        assert.equal(response.statusCode, 400, `${name}=${value}: ${response.body}`);
+        assert.equal(errorOf(response).code, 'invalid_request');
+        assert.match(errorOf(response).message, new RegExp(`^${name}: `), `${name}=${value}`);
+      }
+    }
+  });
+
   test('response schemas strip fields they do not name', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/api/shaped' });
     assert.deepEqual(response.json(), { visible: 'yes' });

@@ -32,13 +32,25 @@ export const createRoomBody = z.strictObject({ room: roomSlugSchema, visibility:
 export const roomParams = z.strictObject({ room: roomKeySchema });
 export const addMemberBody = z.strictObject({ username: usernameSchema });
 
-/** Query strings arrive as text; numbers are coerced. */
-const seqParam = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/**
+ * A number in a query string, which arrives as text: plain decimal digits only. `Number()` (and
+ * so `z.coerce.number()`) would also take `0x10`, `1e1`, `+5`, ` 5`, `5.0` and the empty string,
+ * so two spellings of one request could differ in what caches and logs see.
+ */
+export function queryInteger(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number written in decimal digits')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
+
+const seqParam = queryInteger(0, Number.MAX_SAFE_INTEGER);
 export const historyQuery = z
   .strictObject({
     before: seqParam.optional(),
     after: seqParam.optional(),
-    limit: z.coerce.number().int().min(1).max(MAX_HISTORY_LIMIT).default(DEFAULT_HISTORY_LIMIT),
+    limit: queryInteger(1, MAX_HISTORY_LIMIT).default(DEFAULT_HISTORY_LIMIT),
   })
   .refine((q) => q.before === undefined || q.after === undefined, {
     message: 'before and after cannot be combined',
