@@ -176,6 +176,14 @@ describe('hubbub usage and configuration errors', { concurrency: true }, () => {
     assert.equal(result.code, 2);
     assert.match(result.stderr, /unknown command/i);
     assert.match(result.stderr, /frobnicate/);
+    assert.match(result.stderr, /^\(run hubbub --help for usage\)$/m);
+  });
+
+  it('a misused subcommand points at its own help', async () => {
+    const result = await runCli(['serve', '--frobnicate'], cliEnv(tempDir()));
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /unknown option '--frobnicate'/);
+    assert.match(result.stderr, /^\(run hubbub serve --help for usage\)$/m);
   });
 
   it('serve --port abc exits 2 naming PORT and what is wrong', async () => {
