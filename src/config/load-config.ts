@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Config } from './config.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { resolveDataDir } from './data-dir.js';
-import { parseDatabaseUrl } from '../store/database-url.js';
+import { parseDatabaseUrl } from './database-url.js';
 import { deepFreeze } from './deep-freeze.js';
 import { readEnvFile } from './env-file.js';
 import { SETTINGS, type Setting, type SettingValues } from './settings.js';
