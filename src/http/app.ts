@@ -11,7 +11,6 @@ import type { Metrics } from '../obs/metrics.js';
 import './authenticate.js';
 import { registerCors } from './cors.js';
 import { registerErrorHandlers } from './error-handler.js';
-import { createMemoryRateLimiter } from '../engines/memory/memory-rate-limiter.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { REQUEST_ID_HEADER, genReqId } from './request-id.js';
 import { authRoutes } from './routes/auth.js';
@@ -27,8 +26,11 @@ export interface HttpAppDeps {
   readonly readiness: Readiness;
   /** More route plugins (rooms, …), registered after the built-in ones. */
   readonly routes?: readonly FastifyPluginAsync[];
-  /** Register/login limiter keyed by IP; default in memory, `AUTH_RATE_LIMIT` per minute. */
-  readonly authLimiter?: RateLimiter;
+  /**
+   * Register/login attempts keyed by client IP (`AUTH_RATE_LIMIT` per minute). Which engine
+   * counts them (memory, Redis) is the composition root's choice, not the HTTP layer's.
+   */
+  readonly authLimiter: RateLimiter;
 }
 
 /** Builds the Fastify app (not listening yet: call `listen`, or `inject` in tests). */
@@ -58,9 +60,8 @@ export async function createHttpApp(deps: HttpAppDeps): Promise<FastifyInstance>
   });
   registerCors(app, config.allowedOrigins);
 
-  const authLimiter = deps.authLimiter ?? createMemoryRateLimiter({ points: config.authRateLimit, durationSeconds: 60 });
   await app.register(healthRoutes({ readiness: deps.readiness, metrics }));
-  await app.register(authRoutes({ accounts: deps.accounts, limiter: authLimiter, metrics }));
+  await app.register(authRoutes({ accounts: deps.accounts, limiter: deps.authLimiter, metrics }));
   for (const plugin of deps.routes ?? []) await app.register(plugin);
   return app;
 }
