@@ -58,7 +58,7 @@ export async function createHttpApp(deps: HttpAppDeps): Promise<FastifyInstance>
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequestsTotal.inc({ method: request.method, route, status: String(reply.statusCode) });
   });
-  registerCors(app, config.allowedOrigins);
+  await registerCors(app, config.allowedOrigins);
 
   await app.register(healthRoutes({ readiness: deps.readiness, metrics }));
   await app.register(authRoutes({ accounts: deps.accounts, limiter: deps.authLimiter, metrics }));
