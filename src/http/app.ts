@@ -3,6 +3,7 @@
  * shape, CORS and metrics, the account and health routes, and any further route plugins.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { AccountService } from '../auth/account-service.js';
 import type { Config } from '../config/config.js';
@@ -15,7 +16,6 @@ import type { RateLimiter } from './rate-limiter.js';
 import { REQUEST_ID_HEADER, genReqId } from './request-id.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
-import { zodSerializerCompiler, zodValidatorCompiler } from './zod-validation.js';
 
 /** Everything `createHttpApp` needs. */
 export interface HttpAppDeps {
@@ -46,8 +46,11 @@ export async function createHttpApp(deps: HttpAppDeps): Promise<FastifyInstance>
   });
 
   app.decorate('accounts', deps.accounts);
-  app.setValidatorCompiler(zodValidatorCompiler);
-  app.setSerializerCompiler(zodSerializerCompiler);
+  // Routes declare zod schemas (`schema: { body: credentialsBody }`): requests are parsed with
+  // them (a failure is a 400 whose message the error handler words), and replies are encoded
+  // with them, so fields a response schema does not name never leave the server.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   registerErrorHandlers(app, config.maxBodyBytes);
 
   app.addHook('onRequest', async (request, reply) => {
