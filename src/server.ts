@@ -15,6 +15,7 @@ import type { HubObserver } from './core/observer.js';
 import type { TokenVerifier } from './core/token-verifier.js';
 import { createEngines } from './engines.js';
 import { createHttpApp } from './http/app.js';
+import { ConnectionTracker } from './http/connection-tracker.js';
 import { roomRoutes } from './http/routes/rooms.js';
 import { defaultWebDistDir, webRoutes } from './http/routes/web.js';
 import { createLogger, type PinoLogger } from './obs/logger.js';
@@ -93,6 +94,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
     routes: [roomRoutes({ rooms: hub.rooms, presence: hub.presence }), webRoutes({ distDir: defaultWebDistDir() })],
   });
+  const connections = new ConnectionTracker(app.server);
   const ws = new WsServer(app.server, hub, logger as Logger, {
     path: '/ws',
     maxFrameBytes: config.maxFrameBytes,
@@ -113,6 +115,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ws.stopAccepting();
       await hub.shutdown();
       await ws.close();
+      // Connections that never completed a request (preconnects, probes, half-sent headers)
+      // would otherwise hold app.close() until the shutdown timeout.
+      connections.closeUnused();
       await app.close();
       await engines.close();
       await store.close();
