@@ -42,10 +42,39 @@ export interface StartOptions {
   readonly logger?: PinoLogger;
 }
 
+/** Something `startServer` opened, and how to close it if a later step fails. */
+interface OpenedResource {
+  readonly what: string;
+  close(): Promise<void>;
+}
+
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config);
   const secret = await resolveJwtSecret(config, logger);
   const store = await openStore(config.databaseUrl, { poolSize: config.dbPoolSize, sqliteSync: config.sqliteSync, logger });
+  // From here on, each step that opens something registers how to close it: when a later step
+  // fails (the port is taken, Redis does not answer), what is open is closed, newest first, and
+  // the error goes on. Otherwise the store's writer thread and the Redis clients would keep a
+  // process that caught the error alive, and hold the database.
+  const opened: OpenedResource[] = [{ what: 'store', close: () => store.close() }];
+  try {
+    return await wire(config, logger, secret, store, opened);
+  } catch (error) {
+    for (const resource of opened.reverse()) {
+      await resource.close().catch((closeError: unknown) => logger.warn({ err: closeError, what: resource.what }, 'cleanup after a failed start failed'));
+    }
+    throw error;
+  }
+}
+
+/** Everything after the store: engines, hub, HTTP and WebSocket servers, listening. */
+async function wire(
+  config: Config,
+  logger: PinoLogger,
+  secret: string,
+  store: SqlStore,
+  opened: OpenedResource[],
+): Promise<RunningServer> {
   const metrics = createMetrics();
 
   const accessTokens = new AccessTokens({ secret, ttlSeconds: config.accessTokenTtlSeconds });
@@ -54,6 +83,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const tokens: TokenVerifier = { verify: (token) => accounts.authenticateToken(token) };
 
   const engines = await createEngines(config, logger as Logger, metrics.registry);
+  opened.push({ what: 'engines', close: () => engines.close() });
   const hub = new Hub(
     {
       store,
@@ -76,6 +106,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
   );
   await hub.start();
+  opened.push({ what: 'hub', close: () => hub.shutdown() });
 
   const app = await createHttpApp({
     config,
@@ -94,6 +125,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
     routes: [roomRoutes({ rooms: hub.rooms, presence: hub.presence }), webRoutes({ distDir: defaultWebDistDir() })],
   });
+  opened.push({ what: 'http', close: () => app.close() });
   const connections = new ConnectionTracker(app.server);
   const ws = new WsServer(app.server, hub, logger as Logger, {
     path: '/ws',
@@ -101,6 +133,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     allowedOrigins: config.allowedOrigins === '*' ? undefined : config.allowedOrigins,
   });
+  opened.push({ what: 'websockets', close: () => ws.close() });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;

@@ -2,6 +2,11 @@
 // token expiry and renewal, external tokens, the per-user connection limit, the heartbeat, the
 // origin allow-list and the slow-consumer cut-off.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
@@ -466,5 +471,28 @@ describe('connection lifecycle', { concurrency: true }, () => {
         reader.close();
       });
     });
+  });
+});
+
+describe('a start that fails', () => {
+  it('rejects when the port is taken and leaves nothing open (store, writer thread, servers)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hubbub-busy-port-'));
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', join('test', 'support', 'start-on-busy-port.ts'), dataDir], {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      // The child exits by itself when nothing is left open; before the fix the SQLite writer
+      // thread kept it alive. Killed after a generous wait, so a leak fails instead of hanging.
+      const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const code = await new Promise<number | null>((resolve) => child.once('close', (exitCode) => resolve(exitCode)));
+      clearTimeout(killer);
+      assert.match(output, /"rejected":"EADDRINUSE"/);
+      assert.equal(code, 0, `the process did not exit by itself: ${output}`);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
