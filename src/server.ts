@@ -126,7 +126,7 @@ async function wire(
     routes: [roomRoutes({ rooms: hub.rooms, presence: hub.presence }), webRoutes({ distDir: defaultWebDistDir() })],
   });
   opened.push({ what: 'http', close: () => app.close() });
-  const connections = new ConnectionTracker(app.server);
+  const connections = new ConnectionTracker(app.server, { maxPerAddress: config.maxConnectionsPerIp, logger });
   const ws = new WsServer(app.server, hub, logger as Logger, {
     path: '/ws',
     maxFrameBytes: config.maxFrameBytes,

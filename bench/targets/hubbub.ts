@@ -48,6 +48,8 @@ export const hubbubTarget: Target = {
       AUTH_RATE_LIMIT: '0',
       // The most the server accepts; bench users are one per client anyway.
       MAX_CONNECTIONS_PER_USER: '10000',
+      // Every bench client connects from 127.0.0.1.
+      MAX_CONNECTIONS_PER_IP: '0',
       DATABASE_URL: join(dir, 'hubbub.db'),
       ...options.env,
     };

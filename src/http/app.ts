@@ -17,6 +17,9 @@ import { REQUEST_ID_HEADER, genReqId } from './request-id.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
 
+/** Longest time to receive one whole request (ms). */
+const REQUEST_TIMEOUT_MS = 60_000;
+
 /** Everything `createHttpApp` needs. */
 export interface HttpAppDeps {
   readonly config: Config;
@@ -42,6 +45,15 @@ export async function createHttpApp(deps: HttpAppDeps): Promise<FastifyInstance>
     loggerInstance,
     genReqId,
     bodyLimit: config.maxBodyBytes,
+    http: {
+      // A connection that opens and says nothing (or stops mid-headers) is closed after this,
+      // instead of Node's 60 s; Node looks every second rather than every 30 s.
+      headersTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: 1000,
+    },
+    // The whole request, body included (Fastify's default is no limit: a slow sender could
+    // hold a connection forever). Bodies are small; HEADERS_TIMEOUT_MS is at most this.
+    requestTimeout: REQUEST_TIMEOUT_MS,
     trustProxy: typeof config.trustProxy === 'boolean' ? config.trustProxy : [...config.trustProxy],
   });
 

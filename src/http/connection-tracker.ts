@@ -1,7 +1,13 @@
 /**
  * The HTTP server's TCP connections, HTTP and WebSocket alike, seen from the moment they are
- * accepted: which have a request in flight, which were upgraded to WebSockets, and which never
- * completed a request (a browser's preconnect, a load balancer's probe, half-sent headers).
+ * accepted: how many each remote address holds, which have a request in flight, which were
+ * upgraded to WebSockets, and which never completed a request (a browser's preconnect, a load
+ * balancer's probe, half-sent headers).
+ *
+ * The per-address cap keeps one client from holding every file descriptor the process may open
+ * (silent sockets once starved `/healthz` that way): past it, a new connection is cut at once,
+ * before a byte is read. It counts TCP peers, so behind a reverse proxy every client is the
+ * proxy: operators raise the cap or turn it off there (`MAX_CONNECTIONS_PER_IP`).
  *
  * At shutdown the server must not wait for the last kind: Node's `server.close()` waits for every
  * connection, and only closes those that are idle between keep-alive requests, so one silent
@@ -9,6 +15,14 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Logger } from '../core/logger.js';
+
+export interface ConnectionTrackerOptions {
+  /** Most open connections per remote address; 0 = no cap. */
+  readonly maxPerAddress: number;
+  /** Where a refusal is reported: once per address each time it reaches the cap. */
+  readonly logger: Pick<Logger, 'warn'>;
+}
 
 /** What is known of one accepted connection. */
 interface ConnectionState {
@@ -19,10 +33,16 @@ interface ConnectionState {
 }
 
 export class ConnectionTracker {
+  readonly #options: ConnectionTrackerOptions;
   readonly #connections = new Map<Socket, ConnectionState>();
+  /** Open connections per remote address (addresses with none are removed). */
+  readonly #perAddress = new Map<string, number>();
+  /** Addresses at the cap whose refusal was logged: one line per episode, not one per attempt. */
+  readonly #refusalLogged = new Set<string>();
   #closing = false;
 
-  constructor(server: Server) {
+  constructor(server: Server, options: ConnectionTrackerOptions) {
+    this.#options = options;
     server.on('connection', (socket: Socket) => this.#accepted(socket));
     server.on('request', (request: IncomingMessage, response: ServerResponse) => this.#request(request, response));
     server.on('upgrade', (request: IncomingMessage) => {
@@ -34,6 +54,11 @@ export class ConnectionTracker {
   /** Open TCP connections, HTTP and WebSocket. */
   get size(): number {
     return this.#connections.size;
+  }
+
+  /** Open TCP connections from one remote address. */
+  countFrom(address: string): number {
+    return this.#perAddress.get(address) ?? 0;
   }
 
   /**
@@ -53,8 +78,28 @@ export class ConnectionTracker {
       socket.destroy();
       return;
     }
+    // Undefined only for a socket already closed: nothing to count.
+    const address = socket.remoteAddress;
+    if (address === undefined) return;
+    const open = this.#perAddress.get(address) ?? 0;
+    const max = this.#options.maxPerAddress;
+    if (max > 0 && open >= max) {
+      socket.destroy();
+      if (!this.#refusalLogged.has(address)) {
+        this.#refusalLogged.add(address);
+        this.#options.logger.warn({ address, max }, 'connections refused: this address holds MAX_CONNECTIONS_PER_IP');
+      }
+      return;
+    }
+    this.#perAddress.set(address, open + 1);
     this.#connections.set(socket, { inFlight: 0, upgraded: false });
-    socket.once('close', () => this.#connections.delete(socket));
+    socket.once('close', () => {
+      this.#connections.delete(socket);
+      const left = (this.#perAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.#perAddress.set(address, left);
+      else this.#perAddress.delete(address);
+      if (left < max) this.#refusalLogged.delete(address);
+    });
   }
 
   #request(request: IncomingMessage, response: ServerResponse): void {
