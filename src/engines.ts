@@ -65,7 +65,15 @@ export async function createEngines(config: Config, logger: Logger, registry: Re
     await client.connect(); // fail fast at start-up: an unreachable Redis is a configuration error
     return client;
   };
-  const [commands, publisher, subscriber] = [await open('commands'), await open('publisher'), await open('subscriber')];
+  let commands: Redis, publisher: Redis, subscriber: Redis;
+  try {
+    [commands, publisher, subscriber] = [await open('commands'), await open('publisher'), await open('subscriber')];
+  } catch (error) {
+    // Clients already connected, and the one that failed (ioredis would go on retrying it),
+    // would keep the process alive after the caller gave up.
+    for (const client of clients) client.disconnect();
+    throw error;
+  }
   const broker = new RedisBroker({ publisher, subscriber, prefix, nodeId, logger });
   const presence = new RedisPresence({
     redis: commands,

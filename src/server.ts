@@ -11,12 +11,14 @@ import type { Config } from './config/config.js';
 import { resolveJwtSecret } from './config/jwt-secret.js';
 import { Hub } from './core/hub.js';
 import type { Logger } from './core/logger.js';
+import type { RateLimits } from './core/commands/command.js';
 import type { HubObserver } from './core/observer.js';
 import type { SessionEnd } from './core/session.js';
 import { CLOSE_CODES } from './protocol/codes.js';
 import type { TokenVerifier } from './core/token-verifier.js';
 import { createEngines } from './engines.js';
 import { createHttpApp } from './http/app.js';
+import { ConnectionTracker } from './http/connection-tracker.js';
 import { roomRoutes } from './http/routes/rooms.js';
 import { defaultWebDistDir, webRoutes } from './http/routes/web.js';
 import { createLogger, type PinoLogger } from './obs/logger.js';
@@ -43,10 +45,39 @@ export interface StartOptions {
   readonly logger?: PinoLogger;
 }
 
+/** Something `startServer` opened, and how to close it if a later step fails. */
+interface OpenedResource {
+  readonly what: string;
+  close(): Promise<void>;
+}
+
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config);
   const secret = await resolveJwtSecret(config, logger);
   const store = await openStore(config.databaseUrl, { poolSize: config.dbPoolSize, sqliteSync: config.sqliteSync, logger });
+  // From here on, each step that opens something registers how to close it: when a later step
+  // fails (the port is taken, Redis does not answer), what is open is closed, newest first, and
+  // the error goes on. Otherwise the store's writer thread and the Redis clients would keep a
+  // process that caught the error alive, and hold the database.
+  const opened: OpenedResource[] = [{ what: 'store', close: () => store.close() }];
+  try {
+    return await wire(config, logger, secret, store, opened);
+  } catch (error) {
+    for (const resource of opened.reverse()) {
+      await resource.close().catch((closeError: unknown) => logger.warn({ err: closeError, what: resource.what }, 'cleanup after a failed start failed'));
+    }
+    throw error;
+  }
+}
+
+/** Everything after the store: engines, hub, HTTP and WebSocket servers, listening. */
+async function wire(
+  config: Config,
+  logger: PinoLogger,
+  secret: string,
+  store: SqlStore,
+  opened: OpenedResource[],
+): Promise<RunningServer> {
   const metrics = createMetrics();
 
   const accessTokens = new AccessTokens({ secret, ttlSeconds: config.accessTokenTtlSeconds });
@@ -55,19 +86,21 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const tokens: TokenVerifier = { verify: (token) => accounts.authenticateToken(token) };
 
   const engines = await createEngines(config, logger as Logger, metrics.registry);
-  // "N per second, burst twice that" is 2N over two seconds.
-  const historyLimiter = engines.limiter('history', config.historyRateLimit * 2, 2);
+  opened.push({ what: 'engines', close: () => engines.close() });
+  // Per-user limits, shared by the WebSocket commands and the HTTP routes. "N per second,
+  // burst twice that" is 2N over two seconds.
+  const limits: RateLimits = {
+    message: engines.limiter('send', config.messageRateLimit * 2, 2),
+    history: engines.limiter('history', config.historyRateLimit * 2, 2),
+    membership: engines.limiter('membership', config.membershipRateLimit, 60),
+  };
   const hub = new Hub(
     {
       store,
       broker: engines.broker,
       presence: engines.presence,
       tokens,
-      limits: {
-        message: engines.limiter('send', config.messageRateLimit * 2, 2),
-        history: historyLimiter,
-        membership: engines.limiter('membership', config.membershipRateLimit, 60),
-      },
+      limits,
       roomCreationLimiter: engines.limiter('rooms', config.roomCreateRateLimit, 3600),
       maxRoomsPerUser: config.maxRoomsPerUser,
       logger: logger as Logger,
@@ -85,6 +118,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
   );
   await hub.start();
+  opened.push({ what: 'hub', close: () => hub.shutdown() });
 
   const app = await createHttpApp({
     config,
@@ -101,14 +135,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       }
       return { ready: Object.values(checks).every((value) => value === 'ok'), checks };
     },
-    routes: [roomRoutes({ rooms: hub.rooms, presence: engines.presence }), webRoutes({ distDir: defaultWebDistDir() })],
+    routes: [roomRoutes({ rooms: hub.rooms, presence: engines.presence, limits }), webRoutes({ distDir: defaultWebDistDir() })],
   });
+  opened.push({ what: 'http', close: () => app.close() });
+  const connections = new ConnectionTracker(app.server, { maxPerAddress: config.maxConnectionsPerIp, logger });
   const ws = new WsServer(app.server, hub, logger as Logger, {
     path: '/ws',
     maxFrameBytes: config.maxFrameBytes,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     allowedOrigins: config.allowedOrigins === '*' ? undefined : config.allowedOrigins,
   });
+  opened.push({ what: 'websockets', close: () => ws.close() });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
@@ -123,6 +160,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ws.stopAccepting();
       await hub.shutdown();
       await ws.close();
+      // Connections that never completed a request (preconnects, probes, half-sent headers)
+      // would otherwise hold app.close() until the shutdown timeout.
+      connections.closeUnused();
       await app.close();
       await engines.close();
       await store.close();

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -88,6 +89,14 @@ async function runCli(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs
   const result = await new Promise<Exit>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   clearTimeout(timer);
   return { ...result, stdout, stderr };
+}
+
+/** A raw TCP connection to the server, once connected. */
+function openSocket(port: number, host: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, host, () => resolve(socket));
+    socket.once('error', reject);
+  });
 }
 
 /** One pino JSON line of the server's log. */
@@ -176,6 +185,14 @@ describe('hubbub usage and configuration errors', { concurrency: true }, () => {
     assert.equal(result.code, 2);
     assert.match(result.stderr, /unknown command/i);
     assert.match(result.stderr, /frobnicate/);
+    assert.match(result.stderr, /^\(run hubbub --help for usage\)$/m);
+  });
+
+  it('a misused subcommand points at its own help', async () => {
+    const result = await runCli(['serve', '--frobnicate'], cliEnv(tempDir()));
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /unknown option '--frobnicate'/);
+    assert.match(result.stderr, /^\(run hubbub serve --help for usage\)$/m);
   });
 
   it('serve --port abc exits 2 naming PORT and what is wrong', async () => {
@@ -250,6 +267,27 @@ describe('hubbub serve', () => {
     assert.ok(!served.output().includes(session.accessToken), 'the access token is not logged');
     assert.ok(!served.output().includes(session.refreshToken), 'the refresh token is not logged');
     assert.ok(!served.output().includes(SECRET), 'the secret is not logged');
+  });
+
+  it('on SIGTERM, closes connections that never completed a request, closes the store and exits 0', async () => {
+    const served = await serve(cliEnv(tempDir()));
+    const { hostname, port } = new URL(served.url);
+    // A browser's preconnect or a load balancer's probe: connected, never a byte.
+    const silent = await openSocket(Number(port), hostname);
+    // A client that stopped in the middle of its headers.
+    const halfSent = await openSocket(Number(port), hostname);
+    await new Promise<void>((resolve) => halfSent.write('GET /healthz HTTP/1.1\r\nHost: hubbub\r\n', () => resolve()));
+    // One complete request after them: the server has accepted both sockets by the time it answers.
+    assert.equal((await fetch(`${served.url}/healthz`)).status, 200);
+
+    const stopped = await served.stop();
+    silent.destroy();
+    halfSent.destroy();
+    const messages = served.log.map((record) => record.msg);
+    // Before the fix the shutdown waited for both sockets and was cut by SHUTDOWN_TIMEOUT_MS: exit 1.
+    assert.equal(stopped.code, 0, served.output());
+    assert.ok(messages.includes('stopped'), `the store was closed: no stopped line in ${JSON.stringify(messages)}`);
+    assert.ok(!messages.includes('shutdown timed out; exiting'), JSON.stringify(messages));
   });
 
   it('without JWT_SECRET in development, keeps a generated secret in DATA_DIR so tokens survive a restart', async () => {

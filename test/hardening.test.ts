@@ -127,6 +127,33 @@ describe('hardening', () => {
     assert.ok((await owner.http.rooms()).some((r) => r.room === 'not-yours' && r.member));
   });
 
+  it('pages the public directory, searchable by name, without private rooms or conversations (defect 7)', async () => {
+    const owner = await t.user('dir_owner');
+    for (const room of ['dir-alpha', 'dir-beta', 'dir-gamma']) await owner.http.createRoom(room, 'public');
+    await owner.http.createRoom('dir-secret', 'private');
+    const seeker = await t.user('dir_seeker');
+    type Page = { rooms: { room: string; members: number; member: boolean; visibility: string }[]; next?: string };
+    const first = (await seeker.http.request('GET', '/api/rooms/directory?q=DIR-&limit=2')) as Page;
+    assert.deepEqual(first.rooms.map((r) => r.room), ['dir-alpha', 'dir-beta']);
+    assert.ok(first.rooms.every((r) => r.visibility === 'public' && r.members === 1 && !r.member));
+    assert.equal(typeof first.next, 'string');
+    const second = (await seeker.http.request('GET', `/api/rooms/directory?q=dir-&limit=2&cursor=${encodeURIComponent(first.next!)}`)) as Page;
+    assert.deepEqual(second.rooms.map((r) => r.room), ['dir-gamma']);
+    assert.equal(second.next, undefined);
+    const literal = (await seeker.http.request('GET', '/api/rooms/directory?q=dir_')) as Page;
+    assert.deepEqual(literal.rooms, [], '_ is a character, not a wildcard');
+    await assert.rejects(seeker.http.request('GET', '/api/rooms/directory?limit=0x10'), (e: HubbubError) => e.status === 400);
+  });
+
+  it('counts HTTP history pages against the same limit as the socket’s (defect 12)', async () => {
+    const reader = await t.user('http_history_hog');
+    await reader.http.createRoom('http-history', 'public');
+    const outcomes = await Promise.allSettled(Array.from({ length: 30 }, () => reader.http.messages('http-history', { limit: 200 })));
+    const limited = outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason as HubbubError);
+    assert.ok(limited.length >= 15, `${limited.length} of 30 limited`);
+    assert.ok(limited.every((e) => e.code === 'rate_limited' && e.status === 429));
+  });
+
   it('tells two users who come to share a room whether the other is online (defect 8)', async () => {
     const early = await t.connect(await t.tokenFor('share_early'));
     await early.join('shared-later');

@@ -2,7 +2,13 @@
 // token expiry and renewal, external tokens, the per-user connection limit, the heartbeat, the
 // origin allow-list and the slow-consumer cut-off.
 import assert from 'node:assert/strict';
-import type { Socket } from 'node:net';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { get as httpGet } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import { WebSocket, type ClientOptions, type RawData } from 'ws';
@@ -466,5 +472,129 @@ describe('connection lifecycle', { concurrency: true }, () => {
         reader.close();
       });
     });
+  });
+});
+
+/** A raw TCP connection to the server, once connected; `localAddress` picks the client's address. */
+function openTcp(url: string, localAddress?: string): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port), ...(localAddress === undefined ? {} : { localAddress }) }, () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/** Resolves true when the server closes `socket` within `timeoutMs`, false otherwise. */
+function closedByServer(socket: Socket, timeoutMs: number): Promise<boolean> {
+  if (socket.destroyed) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    socket.on('error', () => {});
+    // Read whatever the server says last (a 408), or the end of the stream is never seen.
+    socket.resume();
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/** GET /healthz on a fresh connection (no pooled keep-alive socket) from `localAddress`. */
+function healthz(url: string, localAddress: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(`${url}/healthz`, { agent: false, localAddress, headers: { connection: 'close' } }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.once('error', reject);
+  });
+}
+
+describe('TCP connections', () => {
+  describe('per-address cap', () => {
+    let t: TestServer;
+    const sockets: Socket[] = [];
+    before(async () => {
+      t = await startTestServer({ MAX_CONNECTIONS_PER_IP: '3', HEADERS_TIMEOUT_MS: '60000' });
+    });
+    after(async () => {
+      for (const socket of sockets) socket.destroy();
+      await t.close();
+    });
+
+    it('cuts connections from one address past MAX_CONNECTIONS_PER_IP, WebSockets included; other addresses still get in', async () => {
+      // Three from 127.0.0.1: a WebSocket session and two sockets that say nothing.
+      const session = await t.connect(await t.tokenFor('capped_user'));
+      sockets.push(await openTcp(t.url), await openTcp(t.url));
+
+      // A fourth is cut by the server at once, whatever it is.
+      const fourth = await openTcp(t.url);
+      sockets.push(fourth);
+      assert.equal(await closedByServer(fourth, 5000), true, 'the fourth connection was not cut');
+      await assert.rejects(RawClient.open(t.wsUrl), 'a WebSocket from the same address is refused too');
+      await assert.rejects(healthz(t.url, '127.0.0.1'));
+
+      // Another address has its own count: the server still answers it.
+      assert.equal(await healthz(t.url, '127.0.0.2'), 200);
+      // Those already in are untouched.
+      await session.ping();
+      assert.equal(sockets[0]!.destroyed, false);
+
+      // One leaves, one more may come in (as soon as the server has seen it leave).
+      sockets[0]!.destroy();
+      let status = 0;
+      for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
+        status = await healthz(t.url, '127.0.0.1').catch(() => 0);
+        if (status !== 200) await sleep(50);
+      }
+      assert.equal(status, 200);
+      session.close();
+    });
+  });
+
+  describe('silent connections', () => {
+    let t: TestServer;
+    before(async () => {
+      t = await startTestServer({ HEADERS_TIMEOUT_MS: '1000' });
+    });
+    after(() => t.close());
+
+    it('closes a connection that sends no request head within HEADERS_TIMEOUT_MS, and one that stops mid-headers', async () => {
+      const silent = await openTcp(t.url);
+      const halfSent = await openTcp(t.url);
+      halfSent.write('GET /healthz HTTP/1.1\r\nHost: hubbub\r\n');
+      // Node's default was 60 s, checked every 30 s; with 1 s, checked every second, a few
+      // seconds are plenty.
+      const [silentClosed, halfClosed] = await Promise.all([closedByServer(silent, 8000), closedByServer(halfSent, 8000)]);
+      silent.destroy();
+      halfSent.destroy();
+      assert.equal(silentClosed, true, 'the silent connection is still open');
+      assert.equal(halfClosed, true, 'the half-sent request is still open');
+      // A real request is unaffected.
+      assert.equal((await fetch(`${t.url}/healthz`)).status, 200);
+    });
+  });
+});
+
+describe('a start that fails', () => {
+  it('rejects when the port is taken and leaves nothing open (store, writer thread, servers)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hubbub-busy-port-'));
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', join('test', 'support', 'start-on-busy-port.ts'), dataDir], {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      // The child exits by itself when nothing is left open; before the fix the SQLite writer
+      // thread kept it alive. Killed after a generous wait, so a leak fails instead of hanging.
+      const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const code = await new Promise<number | null>((resolve) => child.once('close', (exitCode) => resolve(exitCode)));
+      clearTimeout(killer);
+      assert.match(output, /"rejected":"EADDRINUSE"/);
+      assert.equal(code, 0, `the process did not exit by itself: ${output}`);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -63,6 +63,8 @@ function hubbubTargetFrom(name: 'hubbub' | 'hubbub-baseline', entry: () => strin
       ROOM_CREATE_RATE_LIMIT: '0',
       // The most the server accepts; bench users are one per client anyway.
       MAX_CONNECTIONS_PER_USER: '10000',
+      // Every bench client connects from 127.0.0.1.
+      MAX_CONNECTIONS_PER_IP: '0',
       DATABASE_URL: join(dir, 'hubbub.db'),
       ...options.env,
     };

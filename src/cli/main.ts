@@ -93,6 +93,9 @@ function buildProgram(): Command {
       process.exitCode = await runBench(args);
     });
 
+  // After a usage error, point at the help that lists what was misused: a subcommand's own
+  // flags are only in `hubbub <command> --help`.
+  for (const command of program.commands) command.showHelpAfterError(`(run hubbub ${command.name()} --help for usage)`);
   return program;
 }
 

@@ -35,6 +35,8 @@ export interface Config {
   readonly trustProxy: boolean | readonly string[];
   readonly logLevel: LogLevel;
   readonly maxConnectionsPerUser: number;
+  /** Open TCP connections per remote address (HTTP and WebSocket); 0 turns the cap off. */
+  readonly maxConnectionsPerIp: number;
   /** Messages per second per user (burst twice that); 0 turns the limit off. */
   readonly messageRateLimit: number;
   /** Register/login attempts per minute per IP; 0 turns the limit off. */
@@ -56,6 +58,8 @@ export interface Config {
   /** Outbound bytes queued per connection before it is closed with 4009. */
   readonly sendBufferBytes: number;
   readonly heartbeatIntervalMs: number;
+  /** Node's `headersTimeout`: time to send a complete request head, the first one included. */
+  readonly headersTimeoutMs: number;
   /** Time a new WebSocket has to send `hello`. */
   readonly helloTimeoutMs: number;
   /** Coalescing window for outbound frames; 0 flushes on the next tick. */

@@ -1,6 +1,6 @@
 /** Where the server keeps its own files, derived from the database location. */
 import { dirname, resolve } from 'node:path';
-import { parseDatabaseUrl } from '../store/database-url.js';
+import { parseDatabaseUrl } from './database-url.js';
 
 /**
  * The file an SQLite `DATABASE_URL` points at (`./x.db`, `sqlite:./x.db`, `sqlite:///abs/x.db`),

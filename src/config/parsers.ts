@@ -3,8 +3,8 @@
  * what is expected; `loadConfig` adds the key and the offending value.
  */
 import { z } from 'zod';
-import { KEY_PREFIX_PATTERN, redisDatabase } from '../engines/redis/key-prefix.js';
-import { parseDatabaseUrl } from '../store/database-url.js';
+import { parseDatabaseUrl } from './database-url.js';
+import { KEY_PREFIX_PATTERN, redisDatabase } from './redis-prefix.js';
 
 /** A whole number in `[min, max]`, written in decimal digits. */
 export function integer(min: number, max: number): z.ZodType<number> {
@@ -96,14 +96,14 @@ export function redisPrefix(): z.ZodType<string> {
   });
 }
 
-/** A file path, a `sqlite:` URL or a `postgres://` / `postgresql://` URL (the store's own rules). */
+/** A file path, a `sqlite:` URL or a `postgres://` / `postgresql://` URL (the rules the store opens by). */
 export function databaseUrl(): z.ZodType<string> {
   return z.string().transform((raw, ctx) => {
     const value = raw.trim();
     try {
       parseDatabaseUrl(value);
     } catch (error) {
-      // The store's messages name only the scheme, never a password inside the URL.
+      // parseDatabaseUrl's messages name only the scheme, never a password inside the URL.
       ctx.addIssue({ code: 'custom', message: (error as Error).message });
       return z.NEVER;
     }

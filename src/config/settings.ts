@@ -123,6 +123,12 @@ export const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingVal
     description: 'open WebSockets per user',
     schema: integer(1, 10_000),
   },
+  maxConnectionsPerIp: {
+    env: 'MAX_CONNECTIONS_PER_IP',
+    default: '256',
+    description: 'open TCP connections (HTTP and WebSocket) per client address; more are cut at once; 0 = off. Behind a reverse proxy every client has the proxy\'s address: raise it, or set 0 and limit at the proxy',
+    schema: integer(0, 1_000_000),
+  },
   messageRateLimit: {
     env: 'MESSAGE_RATE_LIMIT',
     default: '10',
@@ -201,6 +207,12 @@ export const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingVal
     default: '25000',
     description: 'WebSocket ping interval (ms)',
     schema: integer(100, 600_000),
+  },
+  headersTimeoutMs: {
+    env: 'HEADERS_TIMEOUT_MS',
+    default: '10000',
+    description: 'time a connection has to send a complete request head, counted from when it opened or began the request; a silent connection is closed after it (ms)',
+    schema: integer(1000, 60_000),
   },
   helloTimeoutMs: {
     env: 'HELLO_TIMEOUT_MS',

@@ -4,7 +4,7 @@
  * conversation always has exactly its two participants as members (it cannot be left).
  */
 import type { Message } from '../protocol/events.js';
-import type { RoomSummary } from '../protocol/http.js';
+import type { DirectoryPage, RoomSummary } from '../protocol/http.js';
 import { dmParticipants, dmRoomKey, isDmRoomKey } from '../protocol/names.js';
 import { HubError, RateLimitedError } from './errors.js';
 import { toWireMessage } from './frames.js';
@@ -135,6 +135,25 @@ export class RoomService {
     const room = await this.#store.findOrCreateRoom(key, 'dm', this.#now());
     for (const member of [actor, other] as const) await this.#addMember(room, member);
     return room;
+  }
+
+  /**
+   * A page of the public directory: rooms whose key contains `q`, by key, with their member
+   * counts and whether the actor is a member. `cursor` is the last key of the previous page.
+   */
+  async directory(actor: Actor, query: { q?: string | undefined; limit: number; cursor?: string | undefined }): Promise<DirectoryPage> {
+    // One more than asked: whether a next page exists without a second query.
+    const entries = await this.#store.listDirectory({ q: query.q, limit: query.limit + 1, after: query.cursor });
+    const page = entries.slice(0, query.limit);
+    const mine = new Set((await this.#store.listMemberships(actor.id)).map((m) => m.room.id));
+    const rooms = page.map((entry) => ({
+      room: entry.room.key,
+      visibility: 'public' as const,
+      lastSeq: entry.room.lastSeq,
+      members: entry.members,
+      member: mine.has(entry.room.id),
+    }));
+    return entries.length > query.limit ? { rooms, next: page.at(-1)!.room.key } : { rooms };
   }
 
   /** The actor's rooms, with read positions and unread counts. */

@@ -92,6 +92,20 @@ describe('HTTP app', () => {
     assert.equal(errorOf(both).message, 'before: before and after cannot be combined');
   });
 
+  test('numeric query parameters accept plain decimal digits only', async () => {
+    const ok = await t.app.inject({ method: 'GET', url: '/api/echo-query?after=007&limit=100' });
+    assert.deepEqual(ok.json(), { after: 7, limit: 100 });
+    // Each of these is a number to Number() (and so to z.coerce.number()), but not a plain integer.
+    for (const value of ['0x10', '1e1', '+5', '%205', '5%20', '5.0', '', '-1', '1_0', 'Infinity', '99999999999999999999']) {
+      for (const name of ['limit', 'before']) {
+        const response = await t.app.inject({ method: 'GET', url: `/api/echo-query?${name}=${value}` });
+        assert.equal(response.statusCode, 400, `${name}=${value}: ${response.body}`);
+        assert.equal(errorOf(response).code, 'invalid_request');
+        assert.match(errorOf(response).message, new RegExp(`^${name}: `), `${name}=${value}`);
+      }
+    }
+  });
+
   test('response schemas strip fields they do not name', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/api/shaped' });
     assert.deepEqual(response.json(), { visible: 'yes' });
@@ -193,6 +207,7 @@ describe('CORS', () => {
     assert.match(String(response.headers['access-control-allow-methods']), /POST/);
     assert.match(String(response.headers['access-control-allow-headers']), /Content-Type/i);
     assert.match(String(response.headers['access-control-allow-headers']), /Authorization/i);
+    assert.equal(response.headers['access-control-max-age'], '600');
     assert.equal(response.headers.vary, 'Origin');
   });
 
@@ -207,14 +222,24 @@ describe('CORS', () => {
     const allowed = await t.app.inject({ method: 'GET', url: '/api/me', headers: { origin: 'https://chat.example.com' } });
     assert.equal(allowed.statusCode, 401);
     assert.equal(allowed.headers['access-control-allow-origin'], 'https://chat.example.com');
-    assert.match(String(allowed.headers['access-control-expose-headers']), /Retry-After/);
+    assert.equal(allowed.headers['access-control-expose-headers'], 'Retry-After, X-Request-Id');
+    assert.match(String(allowed.headers.vary), /Origin/);
     const other = await t.app.inject({ method: 'GET', url: '/api/me', headers: { origin: 'https://evil.example' } });
     assert.equal(other.headers['access-control-allow-origin'], undefined);
+    assert.equal(other.headers['access-control-expose-headers'], undefined);
   });
 
-  test('routes outside /api get no CORS headers', async () => {
+  test('routes outside /api get no CORS headers, and their preflight is not answered', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://chat.example.com' } });
     assert.equal(response.headers['access-control-allow-origin'], undefined);
+    const preflight = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/healthz',
+      headers: { origin: 'https://chat.example.com', 'access-control-request-method': 'GET' },
+    });
+    assert.equal(preflight.statusCode, 404);
+    assert.equal(preflight.headers['access-control-allow-origin'], undefined);
+    assert.equal(preflight.headers['access-control-allow-methods'], undefined);
   });
 
   test('with ALLOWED_ORIGINS unset any origin is allowed', async () => {

@@ -1,16 +1,25 @@
 /**
- * CORS for `/api`: browsers on allowed origins may call the API. Credentials travel in the
- * `Authorization` header, never in cookies, so no `Allow-Credentials` is needed.
+ * CORS for `/api`, on `@fastify/cors`: browsers on allowed origins may call the API; other paths
+ * get no CORS headers. Credentials travel in the `Authorization` header, never in cookies, so no
+ * `Allow-Credentials` is needed. This file holds only the policy; the library writes the headers
+ * and answers preflight requests.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fastifyCors, { type FastifyCorsOptions, type FastifyCorsOptionsDelegateCallback } from '@fastify/cors';
+import type { FastifyInstance } from 'fastify';
 import type { AllowedOrigins } from '../config/config.js';
 import { HubError } from '../core/errors.js';
 
-const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
-const ALLOWED_HEADERS = 'Authorization, Content-Type, X-Request-Id';
-const EXPOSED_HEADERS = 'Retry-After, X-Request-Id';
-/** Browsers may cache a preflight answer this long (seconds). */
-const PREFLIGHT_MAX_AGE = 600;
+/** What every allowed `/api` request and preflight gets, besides its origin. */
+const API_CORS: FastifyCorsOptions = {
+  methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+  allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+  exposedHeaders: ['Retry-After', 'X-Request-Id'],
+  /** Browsers may cache a preflight answer this long (seconds). */
+  maxAge: 600,
+  // A preflight without Origin is not a browser's; answer it like any other instead of the
+  // library's text/plain 400, which is not the contract's error shape.
+  strictPreflight: false,
+};
 
 /** True when `origin` may call the API under `allowed`. */
 export function isOriginAllowed(allowed: AllowedOrigins, origin: string): boolean {
@@ -21,38 +30,22 @@ function isApiPath(url: string): boolean {
   return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
 }
 
-/** Sets the CORS response headers for an allowed origin; returns whether it was allowed. */
-function applyCors(allowed: AllowedOrigins, request: FastifyRequest, reply: FastifyReply): boolean {
-  const origin = request.headers.origin;
-  if (origin === undefined) return false;
-  if (allowed === '*') {
-    reply.header('access-control-allow-origin', '*');
-  } else {
-    // The answer depends on the Origin header: caches must not share it across origins.
-    reply.header('vary', 'Origin');
-    if (!isOriginAllowed(allowed, origin)) return false;
-    reply.header('access-control-allow-origin', origin);
-  }
-  reply.header('access-control-expose-headers', EXPOSED_HEADERS);
-  return true;
+/** The CORS options of one request: none outside `/api`, none for an origin not allowed. */
+export function corsPolicy(allowed: AllowedOrigins): FastifyCorsOptionsDelegateCallback {
+  const apiOptions: FastifyCorsOptions = { ...API_CORS, origin: allowed === '*' ? '*' : [...allowed] };
+  return (request, callback) => {
+    if (!isApiPath(request.url)) return callback(null, { origin: false });
+    const origin = request.headers.origin;
+    if (origin !== undefined && !isOriginAllowed(allowed, origin)) {
+      // A page elsewhere asking whether it may call: no, in the contract's error shape (403).
+      if (request.method === 'OPTIONS') return callback(new HubError('forbidden', 'origin not allowed'));
+      return callback(null, { origin: false });
+    }
+    return callback(null, apiOptions);
+  };
 }
 
 /** Adds CORS headers to `/api` responses and answers preflight requests (`OPTIONS /api/*`). */
-export function registerCors(app: FastifyInstance, allowed: AllowedOrigins): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (isApiPath(request.url) && request.method !== 'OPTIONS') applyCors(allowed, request, reply);
-  });
-  const preflight = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (request.headers.origin !== undefined && !applyCors(allowed, request, reply)) {
-      throw new HubError('forbidden', 'origin not allowed');
-    }
-    reply
-      .header('access-control-allow-methods', ALLOWED_METHODS)
-      .header('access-control-allow-headers', ALLOWED_HEADERS)
-      .header('access-control-max-age', String(PREFLIGHT_MAX_AGE))
-      .code(204)
-      .send();
-  };
-  app.options('/api', preflight);
-  app.options('/api/*', preflight);
+export async function registerCors(app: FastifyInstance, allowed: AllowedOrigins): Promise<void> {
+  await app.register(fastifyCors, { delegator: corsPolicy(allowed) });
 }

@@ -7,6 +7,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { isHubError } from '../core/errors.js';
 import { httpStatusOf, type ErrorCode } from '../protocol/codes.js';
 import { RateLimitedError } from './rate-limiter.js';
+import { validationMessage } from './validation-message.js';
 
 /** The contract's error body. */
 export interface ErrorBody {
@@ -60,7 +61,9 @@ function classify(error: FastifyError, bodyLimit: number): ClassifiedError | und
 /** Installs the error and not-found handlers on `app` (and so on every plugin it registers). */
 export function registerErrorHandlers(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const known = classify(error, bodyLimit);
+    const invalid = validationMessage(error, request);
+    const known: ClassifiedError | undefined =
+      invalid === undefined ? classify(error, bodyLimit) : { status: 400, code: 'invalid_request', message: invalid };
     if (known === undefined || known.status >= 500) {
       request.log.error({ err: error }, 'request failed');
       return sendError(reply, known?.code ?? 'internal', known?.message ?? 'internal server error');

@@ -99,6 +99,9 @@ describe('web routes', () => {
       '/.env',
       '/assets/%00.js',
       '/%E0%A4%A',
+      '/assets//index-abc123.js',
+      '/assets/',
+      '/.git/config',
     ]) {
       const response = await t.app.inject({ method: 'GET', url });
       // A malformed escape is Fastify's 400; everything else is simply not there.
@@ -106,6 +109,22 @@ describe('web routes', () => {
       assert.doesNotMatch(response.body, /not for the web|SECRET/, url);
       const browser = await t.app.inject({ method: 'GET', url, headers: HTML });
       assert.doesNotMatch(browser.body, /not for the web|SECRET/, url);
+    }
+    // A dotfile path is not a page either: scanners probing for secrets see "not found".
+    for (const url of ['/.env', '/.git/config', '/assets/%00.js']) {
+      const browser = await t.app.inject({ method: 'GET', url, headers: HTML });
+      assert.equal(browser.statusCode, 404, url);
+    }
+  });
+
+  it('lets a browser revalidate index.html and assets (304 with the ETag)', async () => {
+    for (const url of ['/', '/assets/index-abc123.js']) {
+      const first = await t.app.inject({ method: 'GET', url, headers: HTML });
+      const etag = String(first.headers.etag);
+      assert.ok(etag.length > 2, `${url} has an ETag`);
+      const again = await t.app.inject({ method: 'GET', url, headers: { ...HTML, 'if-none-match': etag } });
+      assert.equal(again.statusCode, 304, url);
+      assert.equal(again.body, '');
     }
   });
 

@@ -32,18 +32,60 @@ export const createRoomBody = z.strictObject({ room: roomSlugSchema, visibility:
 export const roomParams = z.strictObject({ room: roomKeySchema });
 export const addMemberBody = z.strictObject({ username: usernameSchema });
 
-/** Query strings arrive as text; numbers are coerced. */
-const seqParam = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/**
+ * A number in a query string, which arrives as text: plain decimal digits only. `Number()` (and
+ * so `z.coerce.number()`) would also take `0x10`, `1e1`, `+5`, ` 5`, `5.0` and the empty string,
+ * so two spellings of one request could differ in what caches and logs see.
+ */
+export function queryInteger(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number written in decimal digits')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
+
+const seqParam = queryInteger(0, Number.MAX_SAFE_INTEGER);
 export const historyQuery = z
   .strictObject({
     before: seqParam.optional(),
     after: seqParam.optional(),
-    limit: z.coerce.number().int().min(1).max(MAX_HISTORY_LIMIT).default(DEFAULT_HISTORY_LIMIT),
+    limit: queryInteger(1, MAX_HISTORY_LIMIT).default(DEFAULT_HISTORY_LIMIT),
   })
   .refine((q) => q.before === undefined || q.after === undefined, {
     message: 'before and after cannot be combined',
     path: ['before'],
   });
+
+/** The most rooms one page of the directory holds. */
+export const MAX_DIRECTORY_LIMIT = 100;
+export const DEFAULT_DIRECTORY_LIMIT = 50;
+
+export const directoryQuery = z.strictObject({
+  /** Rooms whose key contains this (any letter case, taken literally). */
+  q: storableText().max(64).optional(),
+  limit: queryInteger(1, MAX_DIRECTORY_LIMIT).default(DEFAULT_DIRECTORY_LIMIT),
+  /** `next` of the previous page. */
+  cursor: z.string().min(1).max(200).optional(),
+});
+
+export const directoryRoomSchema = z.object({
+  room: z.string(),
+  visibility: z.literal('public'),
+  lastSeq: z.number().int(),
+  /** Members now. */
+  members: z.number().int(),
+  /** Whether the caller is one of them. */
+  member: z.boolean(),
+});
+export type DirectoryRoom = z.infer<typeof directoryRoomSchema>;
+
+export const directoryResponse = z.object({
+  rooms: z.array(directoryRoomSchema),
+  /** The cursor of the next page, when there are more rooms. */
+  next: z.string().optional(),
+});
+export type DirectoryPage = z.infer<typeof directoryResponse>;
 
 export const roomSummarySchema = z.object({
   room: z.string(),

@@ -1,7 +1,7 @@
 /** `appendMessages`: the hot path, one transaction per batch (group commit). */
 import type { Kysely } from 'kysely';
 import type { AppendResult, NewMessage, StoredMessage } from '../core/store.js';
-import type { SqlDialectName } from './database-url.js';
+import type { SqlDialectName } from '../config/database-url.js';
 import type { Database } from './schema.js';
 import { MAX_PARAMETERS, chunks } from './chunks.js';
 import { QueryTemplates } from './query-templates.js';

@@ -1,6 +1,6 @@
 /** Opening the store named by a database URL: the one entry point the server needs. */
 import type { Logger } from '../core/logger.js';
-import { parseDatabaseUrl } from './database-url.js';
+import { parseDatabaseUrl } from '../config/database-url.js';
 import { createPostgresDatabase } from './postgres-dialect.js';
 import { createSqliteDatabase, isFileless } from './sqlite-dialect.js';
 import { SqlStore } from './sql-store.js';

@@ -1,7 +1,7 @@
 /** Bringing a database's schema up to date with `migrations/`. */
 import { Migrator, sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import type { SqlDialectName } from './database-url.js';
+import type { SqlDialectName } from '../config/database-url.js';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 

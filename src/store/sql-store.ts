@@ -16,7 +16,7 @@ import type {
   Store,
   UserRecord,
 } from '../core/store.js';
-import type { SqlDialectName } from './database-url.js';
+import type { SqlDialectName } from '../config/database-url.js';
 import type { Database } from './schema.js';
 import type { MigrationReport } from './run-migrations.js';
 import type { NewRefreshToken } from './token-queries.js';

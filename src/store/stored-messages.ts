@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { StoredMessage } from '../core/store.js';
-import type { SqlDialectName } from './database-url.js';
+import type { SqlDialectName } from '../config/database-url.js';
 import type { Database } from './schema.js';
 import { MAX_PARAMETERS, chunks } from './chunks.js';
 import type { MessageRow } from './rows.js';

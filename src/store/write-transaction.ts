@@ -1,7 +1,7 @@
 /** Running a read-then-write unit of work as one transaction, the way each dialect needs it. */
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import type { SqlDialectName } from './database-url.js';
+import type { SqlDialectName } from '../config/database-url.js';
 import type { Database } from './schema.js';
 
 /**

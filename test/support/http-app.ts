@@ -14,6 +14,7 @@ import { createLogger } from '../../src/obs/logger.js';
 import { createMetrics, type Metrics } from '../../src/obs/metrics.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
+import { createMemoryRateLimiter } from '../../src/engines/memory/memory-rate-limiter.js';
 import { createHttpApp } from '../../src/http/app.js';
 import type { Readiness } from '../../src/http/routes/health.js';
 
@@ -62,6 +63,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger,
     metrics,
     accounts,
+    // What the single-node server uses.
+    authLimiter: createMemoryRateLimiter({ points: config.authRateLimit, durationSeconds: 60 }),
     readiness: options.readiness ?? (async () => ({ ready: true, checks: { database: 'ok' } })),
     routes: options.routes ?? [],
   });

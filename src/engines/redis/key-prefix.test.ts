@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkKeyPrefix, defaultKeyPrefix, rateLimitKeyPrefix, redisDatabase } from './key-prefix.js';
+import { defaultKeyPrefix, redisDatabase } from '../../config/redis-prefix.js';
+import { checkKeyPrefix, rateLimitKeyPrefix } from './key-prefix.js';
 
 describe('Redis key prefix', () => {
   it('reads the database number as ioredis does: the path, else ?db=, else 0', () => {

@@ -12,12 +12,7 @@
  * Two deployments are apart when neither prefix begins with the other (`hubbub:7:` and
  * `hubbub:8:` are; `chat:` and `chat:room:` are not).
  */
-
-/**
- * Letters, digits and `_.:-`, at most 64: a prefix goes into channel and key names unquoted and
- * inside presence's `{…}` hash tag, so it may not hold braces, spaces or newlines.
- */
-export const KEY_PREFIX_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+import { KEY_PREFIX_PATTERN } from '../../config/redis-prefix.js';
 
 /** The prefix, checked (a RangeError names what is wrong). */
 export function checkKeyPrefix(prefix: string): string {
@@ -25,28 +20,6 @@ export function checkKeyPrefix(prefix: string): string {
     throw new RangeError(`invalid Redis key prefix ${JSON.stringify(prefix)} (expected ${String(KEY_PREFIX_PATTERN)})`);
   }
   return prefix;
-}
-
-/**
- * The database number a `redis://` URL selects, read as ioredis reads it: the path (`/7`), else
- * the `db` query parameter, else 0. Undefined when the URL names a database that is not a number.
- */
-export function redisDatabase(url: string): number | undefined {
-  const parsed = new URL(url);
-  const path = parsed.pathname.replace(/^\//, '');
-  const given = path !== '' ? path : parsed.searchParams.get('db');
-  if (given === null) return 0;
-  return /^\d{1,9}$/.test(given) ? Number(given) : undefined;
-}
-
-/**
- * The prefix when none is configured: `hubbub:<db>:`, so that deployments on different database
- * numbers of one Redis server are apart without any setting.
- */
-export function defaultKeyPrefix(redisUrl: string | undefined): string {
-  const database = redisUrl === undefined ? 0 : redisDatabase(redisUrl);
-  if (database === undefined) throw new RangeError('the Redis URL names a database that is not a number');
-  return `hubbub:${database}:`;
 }
 
 /** A rate limit's key prefix (rate-limiter-flexible appends `:<key>`). */

@@ -1,17 +1,20 @@
 /**
- * The web app's routes: the files Vite built into `web/dist`, served with `node:fs`.
+ * The web app's routes: the files Vite built into `web/dist`, served by `@fastify/static` (path
+ * checks, dotfiles, content types, ETag and Last-Modified, ranges). This file holds the rules:
  * - `/` (and any unknown non-API page a browser navigates to: the SPA fallback) answers
  *   `index.html` with `Cache-Control: no-cache`, so a deploy shows at the next load;
- * - `/assets/*` are content-hashed: cached for a year, `immutable`;
- * - other files at the top of `dist` (an icon) are revalidated like `index.html`.
- * Paths are decoded and resolved inside `distDir`; anything that escapes it, or names a dotfile,
- * is not found. When the app is not built, `/` answers 503 saying how to build it.
+ * - `/assets/*` are content-hashed: cached for a year, `immutable`; a missing one is a 404, never
+ *   HTML (an old page asking for a previous build's file);
+ * - other files (an icon) are revalidated like `index.html`. They are listed once, when the app
+ *   starts: a file added to `dist` later is served after a restart (index and assets at once);
+ * - dotfiles and paths that leave `dist` are never served.
+ * When the app is not built, `/` and page navigations answer 503 saying how to build it.
  */
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join, resolve, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 
 export interface WebRoutesOptions {
   /** The folder `vite build` wrote (`web/dist`). */
@@ -25,28 +28,6 @@ export interface WebRoutesOptions {
 export function defaultWebDistDir(): string {
   return fileURLToPath(new URL('../../../web/dist', import.meta.url));
 }
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.webmanifest': 'application/manifest+json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-};
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
@@ -73,85 +54,100 @@ function isServerPath(path: string): boolean {
   return /^\/(api|ws|healthz|readyz|metrics)(\/|$)/.test(path);
 }
 
+/**
+ * A path the SPA fallback may answer: it decodes, and no segment is a dotfile (`/.env`,
+ * `/.git/config`) or hides a NUL or a backslash. Others are 404s, so that scanners probing for
+ * secrets get "not found" rather than a page that looks like a hit.
+ */
+function isPlainPagePath(path: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return false;
+  }
+  return !/[\0\\]/.test(decoded) && decoded.split('/').every((segment) => !segment.startsWith('.'));
+}
+
+/** A browser navigating to a page (rather than a script asking for data). */
+function acceptsHtml(request: FastifyRequest): boolean {
+  return (request.headers.accept ?? '').includes('text/html');
+}
+
+/** The headers every file gets; `text/javascript` is the registered type (RFC 9239), not mime's `application/javascript`. */
+function fileHeaders(reply: FastifyReply, path: string, cacheControl: string): void {
+  reply.header('cache-control', cacheControl).header('x-content-type-options', 'nosniff');
+  if (/\.m?js$/i.test(path)) reply.header('content-type', 'text/javascript; charset=utf-8');
+}
+
 export function webRoutes(options: WebRoutesOptions): FastifyPluginAsync {
   const root = resolve(options.distDir);
   const indexPath = join(root, 'index.html');
 
-  /** The file a URL path names inside `root`, or undefined when it is not a plain, safe path. */
-  function fileFor(urlPath: string): string | undefined {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(urlPath);
-    } catch {
-      return undefined;
-    }
-    if (decoded.includes('\0') || decoded.includes('\\')) return undefined;
-    const segments = decoded.split('/').filter((segment) => segment !== '');
-    if (segments.some((segment) => segment === '..' || segment.startsWith('.'))) return undefined;
-    const file = resolve(root, ...segments);
-    return file.startsWith(root + sep) ? file : undefined;
-  }
+  const notBuilt = (reply: FastifyReply): FastifyReply =>
+    reply
+      .code(503)
+      .header('cache-control', 'no-store')
+      .type('text/plain; charset=utf-8')
+      .send('The hubbub web app is not built. Run `npm run build:web` (it writes web/dist), then reload.\n');
 
   async function sendIndex(reply: FastifyReply): Promise<FastifyReply> {
-    let html: Buffer;
-    try {
-      html = await readFile(indexPath);
-    } catch {
-      return reply
-        .code(503)
-        .header('cache-control', 'no-store')
-        .type('text/plain; charset=utf-8')
-        .send('The hubbub web app is not built. Run `npm run build:web` (it writes web/dist), then reload.\n');
-    }
-    return reply
-      .header('cache-control', REVALIDATE)
-      .header('content-security-policy', CONTENT_SECURITY_POLICY)
-      .header('referrer-policy', 'no-referrer')
-      .header('x-content-type-options', 'nosniff')
-      .type(CONTENT_TYPES['.html']!)
-      .send(html);
+    // Checked on each request, so building the app while the server runs needs no restart.
+    const built = await stat(indexPath).then(
+      (info) => info.isFile(),
+      () => false,
+    );
+    return built ? reply.sendFile('index.html') : notBuilt(reply);
   }
-
-  async function sendFile(reply: FastifyReply, file: string, cacheControl: string): Promise<FastifyReply | undefined> {
-    const info = await stat(file).catch(() => undefined);
-    if (info === undefined || !info.isFile()) return undefined;
-    return reply
-      .header('cache-control', cacheControl)
-      .header('x-content-type-options', 'nosniff')
-      .header('content-length', String(info.size))
-      .type(CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream')
-      .send(createReadStream(file));
-  }
-
-  function acceptsHtml(request: FastifyRequest): boolean {
-    return (request.headers.accept ?? '').includes('text/html');
-  }
-
-  const notFound = (reply: FastifyReply): FastifyReply => {
-    reply.callNotFound();
-    return reply;
-  };
 
   return async (app) => {
-    const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-      // The path only: the query string never selects a file.
-      const path = request.url.split('?')[0] ?? '/';
-      if (path === '/' || path === '/index.html') return sendIndex(reply);
-      if (isServerPath(path)) return notFound(reply);
+    // What the file server refuses (403: a NUL byte, a non-canonical path such as `//`, a folder)
+    // answers 404 like a missing file: the web app tells nothing about what is on disk.
+    const parentErrorHandler = app.errorHandler;
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      if (error.statusCode === 403 || (error as { status?: number }).status === 403) return reply.callNotFound();
+      return parentErrorHandler.call(app, error, request, reply);
+    });
 
-      const file = fileFor(path);
-      if (file !== undefined && file !== indexPath) {
-        const isAsset = path.startsWith('/assets/');
-        const sent = await sendFile(reply, file, isAsset ? IMMUTABLE : REVALIDATE);
-        if (sent !== undefined) return sent;
-        // A missing hashed asset is an old page asking for a previous build's file: a 404, never HTML.
-        if (isAsset) return notFound(reply);
-      }
-      // Client-side routes (`/r/general`): a browser navigating gets the app; anything else 404s.
-      if (acceptsHtml(request) && file !== undefined) return sendIndex(reply);
-      return notFound(reply);
-    };
-    app.get('/', handler);
-    app.get('/*', handler);
+    // Top-level files (index.html, icons): one route per file found now. It also gives the
+    // reply its `sendFile`, which sends index.html with the headers below.
+    await app.register(fastifyStatic, {
+      root,
+      wildcard: false,
+      index: false,
+      globIgnore: ['assets/**', 'index.html'],
+      dotfiles: 'ignore',
+      cacheControl: false,
+      suppressWarning: true,
+      setHeaders: (reply, path) => {
+        fileHeaders(reply, path, REVALIDATE);
+        if (path === indexPath) {
+          reply
+            .header('content-security-policy', CONTENT_SECURITY_POLICY)
+            .header('referrer-policy', 'no-referrer')
+            .header('content-type', 'text/html; charset=utf-8');
+        }
+      },
+    });
+    // Hashed assets: whatever is in dist/assets when asked (a fresh build needs no restart).
+    await app.register(fastifyStatic, {
+      root: join(root, 'assets'),
+      prefix: '/assets/',
+      index: false,
+      dotfiles: 'ignore',
+      cacheControl: false,
+      suppressWarning: true,
+      decorateReply: false,
+      setHeaders: (reply, path) => fileHeaders(reply, path, IMMUTABLE),
+    });
+
+    app.get('/', (_request, reply) => sendIndex(reply));
+    app.get('/index.html', (_request, reply) => sendIndex(reply));
+    // Not a file: client-side routes (`/r/general`) give a browser the app; anything else 404s.
+    app.get('/*', (request, reply) => {
+      const path = request.url.split('?')[0] ?? '/';
+      if (isServerPath(path) || !acceptsHtml(request) || !isPlainPagePath(path)) return reply.callNotFound();
+      return sendIndex(reply);
+    });
   };
 }

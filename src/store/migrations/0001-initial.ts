@@ -1,7 +1,7 @@
 /** The first schema: users, rooms, memberships, messages and refresh tokens. */
 import { sql } from 'kysely';
 import type { ColumnDefinitionBuilder } from 'kysely';
-import type { SqlDialectName } from '../database-url.js';
+import type { SqlDialectName } from '../../config/database-url.js';
 import type { DialectMigration } from './dialect-migration.js';
 
 /** An integer primary key the database numbers itself. */

@@ -1,6 +1,6 @@
 /** The shape of one of the store's migrations. */
 import type { Kysely } from 'kysely';
-import type { SqlDialectName } from '../database-url.js';
+import type { SqlDialectName } from '../../config/database-url.js';
 
 /**
  * A migration that may differ by dialect (auto-increment ids are spelled differently). It

@@ -3,7 +3,7 @@
  * the bundled server do not depend on the folder's layout.
  */
 import type { Migration, MigrationProvider } from 'kysely';
-import type { SqlDialectName } from '../database-url.js';
+import type { SqlDialectName } from '../../config/database-url.js';
 import type { DialectMigration } from './dialect-migration.js';
 import { initialMigration } from './0001-initial.js';
 import { tokenGenerationMigration } from './0002-token-generation.js';

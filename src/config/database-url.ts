@@ -1,6 +1,7 @@
 /**
- * Parsing of the `DATABASE_URL` setting: which dialect to open and with what. Kept apart from
- * the dialect modules so configuration can be validated without loading a database driver.
+ * Parsing of the `DATABASE_URL` setting: which dialect to open and with what. A pure function
+ * of the text, kept in config (which validates the setting) and imported by the store (which
+ * opens the database), so that config never imports the store nor loads a database driver.
  */
 
 /** Where the store lives: a SQLite file (or `:memory:`) or a PostgreSQL server. */
