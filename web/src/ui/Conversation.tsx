@@ -1,13 +1,12 @@
 /** The open room or conversation: its header, messages, who is typing, and the composer. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeTyping } from '../../../src/client/typing-tracker.js';
+import { MAX_TEXT_LENGTH as MAX_TEXT } from '../../../src/protocol/limits.js';
 import type { ChatStore, RoomEntry } from '../chat-store.js';
 import { Avatar, PresenceDot } from './Avatar.js';
 import { LockIcon, UsersIcon } from './icons.js';
 import { MessageList } from './MessageList.js';
 import type { DialogKind } from './Sidebar.js';
-
-const MAX_TEXT = 4000;
 
 function Composer({ store, entry }: { readonly store: ChatStore; readonly entry: RoomEntry }) {
   const [draft, setDraft] = useState('');

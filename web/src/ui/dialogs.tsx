@@ -1,12 +1,10 @@
 /** The app's dialogs: create a room, browse public rooms, start a direct message, invite, members. */
 import { useEffect, useState } from 'preact/hooks';
 import { HubbubError } from '../../../src/client/errors.js';
+import { ROOM_SLUG_PATTERN as ROOM_SLUG, USERNAME_PATTERN as USERNAME } from '../../../src/protocol/names.js';
 import type { ChatStore } from '../chat-store.js';
 import { PresenceDot } from './Avatar.js';
 import { Dialog } from './Dialog.js';
-
-const ROOM_SLUG = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
 
 function messageOf(error: unknown): string {
   if (error instanceof HubbubError) {
