@@ -416,6 +416,9 @@ export class ChatStore {
       entry.member = true;
       if (entry.visibility === 'dm') this.#changed();
     }
+    // At or below the last seq a welcome or a listing reported, it is counted in their unread
+    // already (a replay after a reconnect, or a listing that overtook the live message).
+    const counted = message.seq <= entry.lastSeq;
     this.#merge(entry, [message]);
     entry.lastSeq = Math.max(entry.lastSeq, message.seq);
     this.#typingIn.message(message);
@@ -425,7 +428,7 @@ export class ChatStore {
       entry.readSeq = Math.max(entry.readSeq, message.seq);
     } else if (this.#isWatching(entry.room)) {
       this.markReadSoon();
-    } else {
+    } else if (!counted) {
       entry.unread++;
     }
     this.#changed();
