@@ -8,6 +8,7 @@ import type { RoomSummary } from '../../src/protocol/http.js';
 import { dmParticipants, dmRoomKey, isDmRoomKey } from '../../src/protocol/names.js';
 import type { ConnectionState } from '../../src/client/client-events.js';
 import { HubbubError } from '../../src/client/errors.js';
+import type { DirectoryPage, DirectoryQuery } from '../../src/client/http-client.js';
 import { HubbubClient } from '../../src/client/hubbub-client.js';
 import type { SendUpdate } from '../../src/client/send-queue.js';
 import { TypingSender, TypingTracker } from '../../src/client/typing-tracker.js';
@@ -139,8 +140,9 @@ export class ChatStore {
     };
   }
 
-  publicRoomsToJoin(): RoomEntry[] {
-    return [...this.rooms.values()].filter((entry) => !entry.member && entry.visibility === 'public').sort((a, b) => a.room.localeCompare(b.room));
+  /** A page of the public room directory (every public room, joined or not; `q` filters by name). */
+  directory(query: DirectoryQuery): Promise<DirectoryPage> {
+    return this.client.api((http) => http.directory(query));
   }
 
   /** Who has read up to each message: for each other reader, the last loaded message they saw. */
