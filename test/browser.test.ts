@@ -2,8 +2,9 @@
 // server: two people register, join a room and talk (typing, presence, a read receipt, a direct
 // message); a reload keeps the session and the history; scrolling up pages through history; the
 // server restarts while alice sends (banner, one delivery, no gap or duplicate for bob); HTML in
-// a message stays text; the room directory is searched and paged. The screenshot in docs/ is
-// taken here (HUBBUB_SCREENSHOT=1 retakes it); the others go to the temporary folder.
+// a message stays text; a conversation is hidden, not left; the room directory is searched and
+// paged. The screenshot in docs/ is taken here (HUBBUB_SCREENSHOT=1 retakes it); the others go to
+// the temporary folder.
 //
 // Without Chromium the suite is skipped with a loud message, except under CI=true, where that is
 // a failure (install it with `apt-get install -y chromium`).
@@ -301,6 +302,49 @@ describe('web app in Chromium', { skip }, () => {
     assert.equal(await bob.locator('.messages img, .messages script').count(), 0, 'no element was created from message text');
     assert.equal(await bob.locator('.messages a[href^="javascript:"]').count(), 0);
     assert.deepEqual(dialogs, [], 'no script ran');
+  });
+
+  it('hides a direct conversation (it cannot be left); a new message or opening it brings it back', async () => {
+    const dm = alice.locator('.sidebar [data-room="dm:alice:bob"]');
+    await dm.click();
+    await alice.getByRole('heading', { name: 'bob' }).waitFor();
+    assert.equal(await alice.getByRole('button', { name: 'Leave' }).count(), 0, 'a conversation offers no Leave');
+    await alice.screenshot({ path: join(tmpdir(), 'hubbub-dm.png') });
+    await alice.setViewportSize({ width: 390, height: 844 });
+    await alice.screenshot({ path: join(tmpdir(), 'hubbub-dm-phone.png') });
+    await alice.setViewportSize({ width: 1280, height: 800 });
+    await alice.getByRole('button', { name: 'Hide conversation with bob' }).click();
+    await dm.waitFor({ state: 'detached' });
+    // The first room of the sidebar takes its place, and the address follows.
+    await alice.getByRole('heading', { name: 'design' }).waitFor();
+    assert.equal(new URL(alice.url()).hash, '#/r/design');
+
+    // Hidden for good (kept in this browser), until something new is said.
+    await alice.reload();
+    await alice.getByRole('heading', { name: 'design' }).waitFor();
+    assert.ok(!(await sidebarRooms(alice)).includes('dm:alice:bob'), 'still hidden after a reload');
+    await bob.locator('.sidebar [data-room="dm:alice:bob"]').click();
+    await send(bob, 'are you still there?');
+    await dm.locator('.badge', { hasText: '1' }).waitFor();
+
+    // Hidden again, it comes back when alice writes to bob from his name in a member list.
+    await dm.click();
+    await alice.getByText('are you still there?').waitFor();
+    await alice.getByRole('button', { name: 'Hide conversation with bob' }).click();
+    await dm.waitFor({ state: 'detached' });
+    await alice.locator('.sidebar [data-room="general"]').click();
+    await alice.getByRole('heading', { name: 'general' }).waitFor();
+    await alice.getByRole('button', { name: 'Show members', exact: true }).click();
+    const members = alice.getByRole('dialog', { name: 'Members of #general' });
+    await members.getByRole('button', { name: 'Message bob' }).waitFor();
+    await alice.setViewportSize({ width: 390, height: 844 });
+    await alice.screenshot({ path: join(tmpdir(), 'hubbub-members-phone.png') });
+    await alice.setViewportSize({ width: 1280, height: 800 });
+    await members.getByRole('button', { name: 'Message bob' }).click();
+    await alice.getByRole('heading', { name: 'bob' }).waitFor();
+    await dm.waitFor();
+    await alice.locator('.sidebar [data-room="general"]').click();
+    await alice.getByRole('heading', { name: 'general' }).waitFor();
   });
 
   it('browses the room directory: searched as one types, paged, joined or opened from the list (needs GET /api/rooms/directory)', async () => {

@@ -12,6 +12,7 @@ import type { DirectoryPage, DirectoryQuery } from '../../src/client/http-client
 import { HubbubClient } from '../../src/client/hubbub-client.js';
 import type { SendUpdate } from '../../src/client/send-queue.js';
 import { TypingSender, TypingTracker } from '../../src/client/typing-tracker.js';
+import { HiddenConversations } from './hidden-conversations.js';
 import { refreshAcrossTabs, updateSession, type StoredSession } from './session.js';
 
 export type Presence = 'online' | 'offline';
@@ -56,6 +57,8 @@ export class ChatStore {
   readonly rooms = new Map<string, RoomEntry>();
   readonly presence = new Map<string, Presence>();
   readonly outgoing = new Map<string, OutgoingEntry>();
+  /** Direct conversations hidden from the sidebar (they cannot be left). */
+  readonly hidden: HiddenConversations;
   connection: ConnectionState = { status: 'idle' };
   active: string | undefined;
   /** A short message for the user (an action failed). */
@@ -87,6 +90,7 @@ export class ChatStore {
       refresh: refreshAcrossTabs,
       backoff: { baseMs: 1000, maxMs: 30_000 },
     });
+    this.hidden = new HiddenConversations(this.me, () => this.#changed());
     this.#wire();
   }
 
@@ -102,6 +106,7 @@ export class ChatStore {
 
   stop(): void {
     this.client.close();
+    this.hidden.dispose();
     for (const sender of this.#typingOut.values()) sender.stop();
     this.#typingIn.reset();
   }
@@ -130,14 +135,25 @@ export class ChatStore {
     return [...this.outgoing.values()].filter((entry) => entry.room === room);
   }
 
-  /** Rooms I am in, by kind, sorted by name. */
+  /** Rooms I am in and the conversations I have not hidden, by kind, sorted by name. */
   myRooms(): { rooms: RoomEntry[]; direct: RoomEntry[] } {
-    const mine = [...this.rooms.values()].filter((entry) => entry.member);
+    const mine = [...this.rooms.values()].filter((entry) => entry.member && !this.isHidden(entry));
     const byName = (a: RoomEntry, b: RoomEntry): number => this.title(a.room).localeCompare(this.title(b.room));
     return {
       rooms: mine.filter((entry) => entry.visibility !== 'dm').sort(byName),
       direct: mine.filter((entry) => entry.visibility === 'dm').sort(byName),
     };
+  }
+
+  /** True for a direct conversation the user hid, with nothing new in it since. */
+  isHidden(entry: RoomEntry): boolean {
+    return entry.visibility === 'dm' && this.hidden.isHidden(entry.room, entry.lastSeq);
+  }
+
+  /** Unread messages in the sidebar's rooms, except the one on screen (for the page title). */
+  unreadTotal(): number {
+    const { rooms, direct } = this.myRooms();
+    return [...rooms, ...direct].reduce((sum, entry) => sum + (entry.room === this.active ? 0 : entry.unread), 0);
   }
 
   /** A page of the public room directory (every public room, joined or not; `q` filters by name). */
@@ -175,6 +191,8 @@ export class ChatStore {
   async open(room: string): Promise<void> {
     this.#typingOut.get(this.active ?? '')?.stop();
     this.active = room;
+    // Opening a hidden conversation (from a name, "new message", a link) brings it back.
+    this.hidden.show(room);
     const entry = this.#entry(room, isDmRoomKey(room) ? 'dm' : 'public');
     entry.markerSeq = entry.lastSeq > entry.readSeq && entry.unread > 0 ? entry.readSeq : undefined;
     this.#changed();
@@ -277,7 +295,12 @@ export class ChatStore {
     await this.open(room);
   }
 
+  /** Leaves a room. A direct conversation cannot be left: see `hide`. */
   async leave(room: string): Promise<void> {
+    if (isDmRoomKey(room)) {
+      this.#report(new Error('A direct conversation cannot be left; hide it instead.'));
+      return;
+    }
     await this.client.leave(room);
     const entry = this.rooms.get(room);
     if (entry !== undefined) {
@@ -285,6 +308,18 @@ export class ChatStore {
       if (entry.visibility !== 'public') this.rooms.delete(room);
     }
     if (this.active === room) this.active = undefined;
+    this.#changed();
+  }
+
+  /**
+   * Hides a direct conversation from the sidebar until a new message arrives in it (or the user
+   * opens it again); if it is on screen, another room takes its place.
+   */
+  hide(room: string): void {
+    const entry = this.rooms.get(room);
+    if (entry === undefined || entry.visibility !== 'dm') return;
+    this.hidden.hide(room, entry.lastSeq);
+    if (this.active === room) this.#moveAway();
     this.#changed();
   }
 
@@ -355,6 +390,7 @@ export class ChatStore {
         entry.lastSeq = Math.max(entry.lastSeq, state.lastSeq);
         entry.readSeq = state.readSeq;
         entry.unread = this.#isWatching(entry.room) ? 0 : state.unread;
+        this.hidden.revealIfNewer(entry.room, entry.lastSeq);
       }
       for (const user of welcome.online) this.presence.set(user.toLowerCase(), 'online');
       this.presence.set(this.me.toLowerCase(), 'online');
@@ -423,6 +459,8 @@ export class ChatStore {
     const counted = message.seq <= entry.lastSeq;
     this.#merge(entry, [message]);
     entry.lastSeq = Math.max(entry.lastSeq, message.seq);
+    // A new message brings a hidden conversation back.
+    this.hidden.revealIfNewer(entry.room, entry.lastSeq);
     this.#typingIn.message(message);
     const mine = message.from.toLowerCase() === this.me.toLowerCase();
     if (mine) {
@@ -487,6 +525,15 @@ export class ChatStore {
     entry.lastSeq = Math.max(entry.lastSeq, summary.lastSeq);
     entry.readSeq = Math.max(entry.readSeq, summary.readSeq);
     entry.unread = this.#isWatching(entry.room) ? 0 : sawNewer ? Math.max(entry.unread, summary.unread) : summary.unread;
+    this.hidden.revealIfNewer(entry.room, entry.lastSeq);
+  }
+
+  /** Opens the first room of the sidebar, or the welcome pane when there is none. */
+  #moveAway(): void {
+    const { rooms, direct } = this.myRooms();
+    const next = (rooms[0] ?? direct[0])?.room;
+    this.active = undefined;
+    if (next !== undefined) void this.open(next);
   }
 
   /** Adds messages by seq: each seq once, ascending. */

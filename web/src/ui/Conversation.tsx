@@ -123,6 +123,19 @@ export function Conversation({ store, entry, onBack, onDialog }: ConversationPro
               Leave
             </button>
           )}
+          {partner !== undefined && entry.member && (
+            // A conversation cannot be left (it always reaches both): it can be put away until
+            // something new is said in it.
+            <button
+              type="button"
+              class="ghost"
+              onClick={() => store.hide(entry.room)}
+              aria-label={`Hide conversation with ${partner}`}
+              title="Hide until a new message arrives"
+            >
+              Hide
+            </button>
+          )}
         </div>
       </header>
       <MessageList store={store} entry={entry} />

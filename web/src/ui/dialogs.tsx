@@ -301,21 +301,39 @@ export function InviteDialog({ store, onClose, room }: Props & { readonly room: 
   );
 }
 
+/** Who is in a room, online first; "Message" opens the conversation with one of them. */
 export function MembersDialog({ store, onClose, room }: Props & { readonly room: string }) {
+  const [error, setError] = useState<string | undefined>(undefined);
   const members = [...(store.rooms.get(room)?.members ?? [])].sort((a, b) =>
     a.status === b.status ? a.username.localeCompare(b.username) : a.status === 'online' ? -1 : 1,
   );
+  const message = (username: string): void => {
+    store
+      .startDirect(username)
+      .then(onClose)
+      .catch((failure: unknown) => setError(messageOf(failure)));
+  };
   return (
     <Dialog title={`Members of #${room}`} onClose={onClose}>
       <ul class="member-list">
         {members.map((member) => (
           <li key={member.username}>
             <PresenceDot status={member.status} />
-            <span>{member.username}</span>
+            <span class="member-name">{member.username}</span>
             <span class="muted">{member.status}</span>
+            {member.username.toLowerCase() !== store.me.toLowerCase() && (
+              <button type="button" class="ghost small" onClick={() => message(member.username)} aria-label={`Message ${member.username}`}>
+                Message
+              </button>
+            )}
           </li>
         ))}
       </ul>
+      {error !== undefined && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      )}
     </Dialog>
   );
 }
