@@ -3,8 +3,8 @@
 // message); a reload keeps the session and the history; scrolling up pages through history; the
 // server restarts while alice sends (banner, one delivery, no gap or duplicate for bob); HTML in
 // a message stays text; a conversation is hidden, not left; the room directory is searched and
-// paged. The screenshot in docs/ is taken here (HUBBUB_SCREENSHOT=1 retakes it); the others go to
-// the temporary folder.
+// paged; leaving a room in one tab removes it from the others. The screenshot in docs/ is taken
+// here (HUBBUB_SCREENSHOT=1 retakes it); the others go to the temporary folder.
 //
 // Without Chromium the suite is skipped with a loud message, except under CI=true, where that is
 // a failure (install it with `apt-get install -y chromium`).
@@ -65,6 +65,14 @@ async function register(page: Page, url: string, username: string): Promise<void
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('navigation', { name: 'Rooms and conversations' }).waitFor();
+}
+
+async function signIn(page: Page, url: string, username: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Rooms and conversations' }).waitFor();
 }
 
@@ -410,6 +418,52 @@ describe('web app in Chromium', { skip }, () => {
     await dialog.waitFor({ state: 'detached' });
     await page.getByRole('heading', { name: 'project-07' }).waitFor();
     await context.close();
+  });
+
+  it("leaving a room in one tab removes it from the user's other tabs (needs the server to announce one's own leave)", async () => {
+    const { context, page: one } = await open();
+    await register(one, url, 'frank');
+    for (const room of ['alpha', 'beta']) {
+      await one.getByRole('button', { name: 'Create a room' }).first().click();
+      await one.getByLabel('Room name').fill(room);
+      await one.getByRole('button', { name: 'Create room' }).click();
+      await one.getByRole('heading', { name: room }).waitFor();
+    }
+    // A second tab of the same browser: the same login, its own connection, beta on screen.
+    const { page: two } = await open(context);
+    await two.goto(`${url}/#/r/beta`);
+    await two.getByRole('heading', { name: 'beta' }).waitFor();
+    await two.locator('.sidebar [data-room="alpha"]').waitFor();
+
+    await one.getByRole('button', { name: 'Leave' }).click();
+    await one.locator('.sidebar [data-room="beta"]').waitFor({ state: 'detached' });
+    await one.getByRole('heading', { name: 'alpha' }).waitFor();
+
+    await two.locator('.sidebar [data-room="beta"]').waitFor({ state: 'detached' });
+    await two.getByRole('heading', { name: 'alpha' }).waitFor();
+    assert.equal(new URL(two.url()).hash, '#/r/alpha');
+    await context.close();
+  });
+
+  it('a room left while another device was offline is gone from it when it reconnects', async () => {
+    const { context: phone, page: offline } = await open();
+    await signIn(offline, url, 'bob');
+    await offline.locator('.sidebar [data-room="design"]').click();
+    await offline.getByRole('heading', { name: 'design' }).waitFor();
+    await phone.setOffline(true);
+    await offline.locator('.banner[data-status="offline"]').waitFor();
+
+    // Bob leaves #design from his other browser meanwhile.
+    await bob.locator('.sidebar [data-room="design"]').click();
+    await bob.getByRole('heading', { name: 'design' }).waitFor();
+    await bob.getByRole('button', { name: 'Leave' }).click();
+    await bob.locator('.sidebar [data-room="design"]').waitFor({ state: 'detached' });
+
+    await phone.setOffline(false);
+    await offline.locator('.sidebar [data-room="design"]').waitFor({ state: 'detached', timeout: 20_000 });
+    assert.notEqual(await offline.locator('.conversation-title h1').textContent(), 'design');
+    await phone.close();
+    await bob.locator('.sidebar [data-room="general"]').click();
   });
 
   it('works at phone width: the room list, then the conversation with a way back', async () => {

@@ -22,6 +22,8 @@ export interface RoomEntry {
   readonly room: string;
   visibility: Visibility;
   member: boolean;
+  /** When `member` last became true (ms since the epoch): see the welcome handler. */
+  memberSince: number;
   lastSeq: number;
   /** My read position on the server. */
   readSeq: number;
@@ -81,6 +83,8 @@ export class ChatStore {
   #noticeTimer: number | undefined;
   #visible = true;
   #atBottom = true;
+  /** When the current connection attempt began (ms since the epoch). */
+  #connectingSince = 0;
 
   constructor(session: StoredSession) {
     this.me = session.username;
@@ -289,25 +293,25 @@ export class ChatStore {
   async join(room: string): Promise<void> {
     const ack = await this.client.join(room);
     const entry = this.#entry(room, 'public');
-    entry.member = true;
+    this.#becameMember(entry);
     entry.lastSeq = Math.max(entry.lastSeq, ack.lastSeq ?? 0);
     entry.readSeq = Math.max(entry.readSeq, entry.lastSeq);
     await this.open(room);
   }
 
-  /** Leaves a room. A direct conversation cannot be left: see `hide`. */
+  /** Leaves a room; a failure shows as a notice. A direct conversation cannot be left: see `hide`. */
   async leave(room: string): Promise<void> {
     if (isDmRoomKey(room)) {
       this.#report(new Error('A direct conversation cannot be left; hide it instead.'));
       return;
     }
-    await this.client.leave(room);
-    const entry = this.rooms.get(room);
-    if (entry !== undefined) {
-      entry.member = false;
-      if (entry.visibility !== 'public') this.rooms.delete(room);
+    try {
+      await this.client.leave(room);
+    } catch (error) {
+      this.#report(error);
+      return;
     }
-    if (this.active === room) this.active = undefined;
+    this.#dropMembership(room);
     this.#changed();
   }
 
@@ -374,6 +378,7 @@ export class ChatStore {
     const c = this.client;
     c.on('state', (state) => {
       const wasOpen = this.connection.status === 'open';
+      if (state.status === 'connecting') this.#connectingSince = Date.now();
       this.connection = state;
       if (state.status === 'open' && !wasOpen) {
         void this.refreshRooms();
@@ -384,14 +389,21 @@ export class ChatStore {
       this.#changed();
     });
     c.on('welcome', (welcome) => {
+      const listed = new Set(welcome.rooms.map((state) => state.room));
+      // Rooms left while this tab was disconnected (in another tab, say): the welcome lists
+      // every room of mine, so one it leaves out, and that I knew of before connecting, is gone.
+      for (const entry of [...this.rooms.values()]) {
+        if (entry.member && !listed.has(entry.room) && entry.memberSince < this.#connectingSince) this.#forgetRoom(entry.room);
+      }
       for (const state of welcome.rooms) {
         const entry = this.#entry(state.room, isDmRoomKey(state.room) ? 'dm' : 'public');
-        entry.member = true;
+        this.#becameMember(entry);
         entry.lastSeq = Math.max(entry.lastSeq, state.lastSeq);
         entry.readSeq = state.readSeq;
         entry.unread = this.#isWatching(entry.room) ? 0 : state.unread;
         this.hidden.revealIfNewer(entry.room, entry.lastSeq);
       }
+      if (this.active !== undefined && !this.rooms.has(this.active)) this.#moveAway();
       for (const user of welcome.online) this.presence.set(user.toLowerCase(), 'online');
       this.presence.set(this.me.toLowerCase(), 'online');
       this.#changed();
@@ -401,8 +413,10 @@ export class ChatStore {
       if (event.user.toLowerCase() === this.me.toLowerCase()) {
         if (event.action === 'joined') void this.refreshRooms();
         else {
-          const entry = this.rooms.get(event.room);
-          if (entry !== undefined) entry.member = false;
+          // I left, in another tab or on another device: the room goes here too.
+          this.#dropMembership(event.room);
+          this.#changed();
+          return;
         }
       }
       const entry = this.rooms.get(event.room);
@@ -450,10 +464,7 @@ export class ChatStore {
 
   #onMessage(message: Message): void {
     const entry = this.#entry(message.room, isDmRoomKey(message.room) ? 'dm' : 'public');
-    if (!entry.member) {
-      entry.member = true;
-      if (entry.visibility === 'dm') this.#changed();
-    }
+    this.#becameMember(entry);
     // At or below the last seq a welcome or a listing reported, it is counted in their unread
     // already (a replay after a reconnect, or a listing that overtook the live message).
     const counted = message.seq <= entry.lastSeq;
@@ -479,7 +490,7 @@ export class ChatStore {
     if (update.status === 'sent' && update.ack !== undefined) {
       // The ack is the message: show it stored even before its echo arrives (which then dedups).
       const room = this.#entry(update.ack.room, isDmRoomKey(update.ack.room) ? 'dm' : 'public');
-      room.member = true;
+      this.#becameMember(room);
       this.#merge(room, [{ room: update.ack.room, seq: update.ack.seq, msgId: update.ack.msgId, from: this.client.user?.username ?? this.me, text: update.text, ts: update.ack.ts, clientMsgId: update.clientMsgId }]);
       room.lastSeq = Math.max(room.lastSeq, update.ack.seq);
       this.outgoing.delete(update.clientMsgId);
@@ -499,6 +510,7 @@ export class ChatStore {
         room,
         visibility,
         member: false,
+        memberSince: 0,
         lastSeq: 0,
         readSeq: 0,
         unread: 0,
@@ -519,13 +531,36 @@ export class ChatStore {
   #upsertSummary(summary: RoomSummary): void {
     const entry = this.#entry(summary.room, summary.visibility);
     entry.visibility = summary.visibility;
-    entry.member = summary.member;
+    if (summary.member) this.#becameMember(entry);
+    else entry.member = false;
     // A listing read before messages that have since arrived live must not wipe their count.
     const sawNewer = entry.lastSeq > summary.lastSeq;
     entry.lastSeq = Math.max(entry.lastSeq, summary.lastSeq);
     entry.readSeq = Math.max(entry.readSeq, summary.readSeq);
     entry.unread = this.#isWatching(entry.room) ? 0 : sawNewer ? Math.max(entry.unread, summary.unread) : summary.unread;
     this.hidden.revealIfNewer(entry.room, entry.lastSeq);
+  }
+
+  #becameMember(entry: RoomEntry): void {
+    if (entry.member) return;
+    entry.member = true;
+    entry.memberSince = Date.now();
+  }
+
+  /**
+   * I am no longer in `room` (left here, in another tab or device): it leaves the sidebar, its
+   * loaded messages are forgotten (rejoining starts from the room's end, as the SDK does), and
+   * if it was on screen another room takes its place.
+   */
+  #dropMembership(room: string): void {
+    this.#forgetRoom(room);
+    if (this.active === room) this.#moveAway();
+  }
+
+  #forgetRoom(room: string): void {
+    this.#typingOut.get(room)?.stop();
+    this.#typingOut.delete(room);
+    this.rooms.delete(room);
   }
 
   /** Opens the first room of the sidebar, or the welcome pane when there is none. */
