@@ -332,6 +332,8 @@ describe('web app in Chromium', { skip }, () => {
     await alice.getByRole('heading', { name: 'design' }).waitFor();
     assert.ok(!(await sidebarRooms(alice)).includes('dm:alice:bob'), 'still hidden after a reload');
     await bob.locator('.sidebar [data-room="dm:alice:bob"]').click();
+    // The composer empties itself when the room changes: type once it has (it then has focus).
+    await until(async () => (await bob.locator('#composer-input[placeholder="Message alice"]:focus').count()) > 0, "bob's composer for alice");
     await send(bob, 'are you still there?');
     await dm.locator('.badge', { hasText: '1' }).waitFor();
 

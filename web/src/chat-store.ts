@@ -317,12 +317,20 @@ export class ChatStore {
 
   /**
    * Hides a direct conversation from the sidebar until a new message arrives in it (or the user
-   * opens it again); if it is on screen, another room takes its place.
+   * opens it again); if it is on screen, another room takes its place. It is marked read: the
+   * user put it away, and when it comes back its badge counts only what is new.
    */
   hide(room: string): void {
     const entry = this.rooms.get(room);
     if (entry === undefined || entry.visibility !== 'dm') return;
     this.hidden.hide(room, entry.lastSeq);
+    entry.unread = 0;
+    if (entry.member && entry.lastSeq > entry.readSeq) {
+      entry.readSeq = entry.lastSeq;
+      this.client.read(room, entry.lastSeq).catch(() => {
+        // Best-effort, like every read position: the next read sends it again.
+      });
+    }
     if (this.active === room) this.#moveAway();
     this.#changed();
   }
