@@ -80,6 +80,32 @@ export default tseslint.config(
     },
   },
   {
+    // The browser bundle carries no zod (the server validates): the web app and the SDK take
+    // values only from the zod-free protocol modules; types from any of them are erased.
+    files: ['web/**/*.{ts,tsx}', 'src/client/**/*.ts'],
+    ignores: ['src/client/**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['zod', 'zod/*', '**/protocol/*', '!**/protocol/names.js', '!**/protocol/codes.js', '!**/protocol/limits.js'],
+              allowTypeImports: true,
+              message: 'the web bundle loads no zod: import values only from protocol/names, codes or limits (types from anywhere)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/protocol/names.ts', 'src/protocol/codes.ts', 'src/protocol/limits.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['zod', 'zod/*'], message: 'the web app loads this module: keep it free of zod' }] }],
+    },
+  },
+  {
     files: ['scripts/**/*.mjs', 'eslint.config.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

@@ -2,7 +2,9 @@
 // server: two people register, join a room and talk (typing, presence, a read receipt, a direct
 // message); a reload keeps the session and the history; scrolling up pages through history; the
 // server restarts while alice sends (banner, one delivery, no gap or duplicate for bob); HTML in
-// a message stays text. The screenshot in docs/ is taken here (HUBBUB_SCREENSHOT=1 retakes it).
+// a message stays text; a conversation is hidden, not left; the room directory is searched and
+// paged; leaving a room in one tab removes it from the others. The screenshot in docs/ is taken
+// here (HUBBUB_SCREENSHOT=1 retakes it); the others go to the temporary folder.
 //
 // Without Chromium the suite is skipped with a loud message, except under CI=true, where that is
 // a failure (install it with `apt-get install -y chromium`).
@@ -66,6 +68,26 @@ async function register(page: Page, url: string, username: string): Promise<void
   await page.getByRole('navigation', { name: 'Rooms and conversations' }).waitFor();
 }
 
+async function signIn(page: Page, url: string, username: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Rooms and conversations' }).waitFor();
+}
+
+/** The rooms and conversations the sidebar lists, by key. */
+function sidebarRooms(page: Page): Promise<string[]> {
+  return page.$$eval('.sidebar [data-room]', (elements) => elements.map((element) => element.getAttribute('data-room') ?? ''));
+}
+
+/** Views a public room by its link and joins it from the bar under it. */
+async function joinByLink(page: Page, url: string, room: string): Promise<void> {
+  await page.goto(`${url}/#/r/${room}`);
+  await page.getByRole('button', { name: `Join #${room}` }).click();
+  await page.locator(`.sidebar [data-room="${room}"]`).waitFor();
+}
+
 async function send(page: Page, text: string): Promise<void> {
   const input = page.locator('#composer-input');
   await input.fill(text);
@@ -82,6 +104,19 @@ describe('web app in Chromium', { skip }, () => {
   const dialogs: string[] = [];
   const pageErrors: string[] = [];
 
+  /** A page of its own browser profile (`context`), or a new tab of an existing one. */
+  const open = async (existing?: BrowserContext): Promise<{ context: BrowserContext; page: Page }> => {
+    const context = existing ?? (await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' }));
+    const page = await context.newPage();
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.setDefaultTimeout(15_000);
+    return { context, page };
+  };
+
   before(async () => {
     if (executablePath === undefined) throw new Error('Chromium is required under CI=true: apt-get install -y chromium');
     ensureWebBuilt();
@@ -92,17 +127,6 @@ describe('web app in Chromium', { skip }, () => {
     url = server.url;
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
-    const open = async (): Promise<{ context: BrowserContext; page: Page }> => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
-      const page = await context.newPage();
-      page.on('dialog', (dialog) => {
-        dialogs.push(dialog.message());
-        void dialog.dismiss();
-      });
-      page.on('pageerror', (error) => pageErrors.push(error.message));
-      page.setDefaultTimeout(15_000);
-      return { context, page };
-    };
     alice = (await open()).page;
     ({ context: bobContext, page: bob } = await open());
   });
@@ -125,9 +149,10 @@ describe('web app in Chromium', { skip }, () => {
     await alice.keyboard.press('Escape');
     await alice.getByRole('dialog').waitFor({ state: 'detached' });
 
+    // Bob follows a link to the room and joins from the bar under it (the room directory has
+    // its own test below).
     await register(bob, url, 'bob');
-    await bob.getByRole('button', { name: 'Browse public rooms' }).click();
-    await bob.getByRole('button', { name: 'Join general' }).click();
+    await joinByLink(bob, url, 'general');
     await bob.getByRole('heading', { name: 'general' }).waitFor();
 
     // Presence: both are online in the room.
@@ -224,8 +249,7 @@ describe('web app in Chromium', { skip }, () => {
     for (let i = 1; i <= 130; i++) await carol.send('history', `history line ${i}`);
     carol.close();
 
-    await alice.getByRole('button', { name: 'Browse public rooms' }).click();
-    await alice.getByRole('button', { name: 'Join history' }).click();
+    await joinByLink(alice, url, 'history');
     await alice.getByRole('heading', { name: 'history' }).waitFor();
     await alice.getByText('history line 130', { exact: true }).waitFor();
     const firstPage = await shownSeqs(alice);
@@ -286,6 +310,162 @@ describe('web app in Chromium', { skip }, () => {
     assert.equal(await bob.locator('.messages img, .messages script').count(), 0, 'no element was created from message text');
     assert.equal(await bob.locator('.messages a[href^="javascript:"]').count(), 0);
     assert.deepEqual(dialogs, [], 'no script ran');
+  });
+
+  it('hides a direct conversation (it cannot be left); a new message or opening it brings it back', async () => {
+    const dm = alice.locator('.sidebar [data-room="dm:alice:bob"]');
+    await dm.click();
+    await alice.getByRole('heading', { name: 'bob' }).waitFor();
+    assert.equal(await alice.getByRole('button', { name: 'Leave' }).count(), 0, 'a conversation offers no Leave');
+    await alice.screenshot({ path: join(tmpdir(), 'hubbub-dm.png') });
+    await alice.setViewportSize({ width: 390, height: 844 });
+    await alice.screenshot({ path: join(tmpdir(), 'hubbub-dm-phone.png') });
+    await alice.setViewportSize({ width: 1280, height: 800 });
+    await alice.getByRole('button', { name: 'Hide conversation with bob' }).click();
+    await dm.waitFor({ state: 'detached' });
+    // The first room of the sidebar takes its place, and the address follows.
+    await alice.getByRole('heading', { name: 'design' }).waitFor();
+    assert.equal(new URL(alice.url()).hash, '#/r/design');
+
+    // Hidden for good (kept in this browser), until something new is said.
+    await alice.reload();
+    await alice.getByRole('heading', { name: 'design' }).waitFor();
+    assert.ok(!(await sidebarRooms(alice)).includes('dm:alice:bob'), 'still hidden after a reload');
+    await bob.locator('.sidebar [data-room="dm:alice:bob"]').click();
+    // The composer empties itself when the room changes: type once it has (it then has focus).
+    await until(async () => (await bob.locator('#composer-input[placeholder="Message alice"]:focus').count()) > 0, "bob's composer for alice");
+    await send(bob, 'are you still there?');
+    await dm.locator('.badge', { hasText: '1' }).waitFor();
+
+    // Hidden again, it comes back when alice writes to bob from his name in a member list.
+    await dm.click();
+    await alice.getByText('are you still there?').waitFor();
+    await alice.getByRole('button', { name: 'Hide conversation with bob' }).click();
+    await dm.waitFor({ state: 'detached' });
+    await alice.locator('.sidebar [data-room="general"]').click();
+    await alice.getByRole('heading', { name: 'general' }).waitFor();
+    await alice.getByRole('button', { name: 'Show members', exact: true }).click();
+    const members = alice.getByRole('dialog', { name: 'Members of #general' });
+    await members.getByRole('button', { name: 'Message bob' }).waitFor();
+    await alice.setViewportSize({ width: 390, height: 844 });
+    await alice.screenshot({ path: join(tmpdir(), 'hubbub-members-phone.png') });
+    await alice.setViewportSize({ width: 1280, height: 800 });
+    await members.getByRole('button', { name: 'Message bob' }).click();
+    await alice.getByRole('heading', { name: 'bob' }).waitFor();
+    await dm.waitFor();
+    await alice.locator('.sidebar [data-room="general"]').click();
+    await alice.getByRole('heading', { name: 'general' }).waitFor();
+  });
+
+  it('browses the room directory: searched as one types, paged, joined or opened from the list (needs GET /api/rooms/directory)', async () => {
+    // 25 more public rooms, made by a script, that erin is not in.
+    const backend = server.server;
+    const http = backend.http();
+    http.accessToken = await backend.tokenFor('dave');
+    for (let i = 1; i <= 25; i++) await http.createRoom(`project-${String(i).padStart(2, '0')}`);
+
+    const { context, page } = await open();
+    await register(page, url, 'erin');
+    assert.deepEqual(await sidebarRooms(page), [], 'the sidebar lists only rooms erin is in');
+    const searches: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/api/rooms/directory')) searches.push(new URL(request.url()).search);
+    });
+    await page.getByRole('button', { name: 'Browse public rooms' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Browse public rooms' });
+    const status = dialog.getByRole('status');
+    const rows = dialog.locator('.browse-list li');
+    await status.filter({ hasText: /^20\+ public rooms$/ }).waitFor();
+
+    // Typing searches once it pauses (any case), not on every key.
+    const before = searches.length;
+    await dialog.getByRole('searchbox', { name: 'Search public rooms' }).pressSequentially('PROJECT', { delay: 40 });
+    await status.filter({ hasText: '20+ public rooms matching “PROJECT”' }).waitFor();
+    assert.ok(searches.length - before <= 2, `one search for the pause, not one per key (${searches.slice(before).join(' ')})`);
+    assert.equal(await rows.count(), 20);
+
+    // The next page follows the first; focus goes to the first new room.
+    await dialog.getByRole('button', { name: 'More rooms' }).click();
+    await status.filter({ hasText: '25 public rooms matching “PROJECT”' }).waitFor();
+    assert.equal(await rows.count(), 25);
+    const names = await rows.locator('.room-name').allTextContents();
+    assert.deepEqual([...names].sort(), Array.from({ length: 25 }, (_, i) => `project-${String(i + 1).padStart(2, '0')}`), 'each room once');
+    assert.equal(await dialog.getByRole('button', { name: 'More rooms' }).count(), 0, 'no more pages');
+    assert.equal(await page.locator(':focus').getAttribute('aria-label'), `Join ${names[20]}`);
+    await rows.filter({ hasText: 'project-01' }).getByText('1 member').waitFor();
+
+    // Join from the list.
+    await dialog.getByRole('searchbox').fill('ject-07');
+    await status.filter({ hasText: '1 public room matching “ject-07”' }).waitFor();
+    await dialog.getByRole('button', { name: 'Join project-07' }).click();
+    await page.getByRole('heading', { name: 'project-07' }).waitFor();
+    assert.deepEqual(await sidebarRooms(page), ['project-07']);
+
+    // A room erin is in opens from the directory; the others offer Join; nothing matches says so.
+    await page.getByRole('button', { name: 'Browse public rooms' }).click();
+    await dialog.getByRole('searchbox').fill('e');
+    await status.filter({ hasText: '20+ public rooms matching “e”' }).waitFor();
+    await dialog.getByRole('button', { name: 'Join general' }).waitFor();
+    await dialog.getByRole('button', { name: 'Open project-07' }).waitFor();
+    await page.screenshot({ path: join(tmpdir(), 'hubbub-browse.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(tmpdir(), 'hubbub-browse-phone.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await dialog.getByRole('searchbox').fill('no-such-room');
+    await status.filter({ hasText: 'No public room matches “no-such-room”.' }).waitFor();
+    await dialog.getByRole('searchbox').fill('general');
+    await dialog.getByRole('button', { name: 'Join general' }).waitFor();
+    await dialog.getByRole('searchbox').fill('project-07');
+    await dialog.getByRole('button', { name: 'Open project-07' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: 'project-07' }).waitFor();
+    await context.close();
+  });
+
+  it("leaving a room in one tab removes it from the user's other tabs (needs the server to announce one's own leave)", async () => {
+    const { context, page: one } = await open();
+    await register(one, url, 'frank');
+    for (const room of ['alpha', 'beta']) {
+      await one.getByRole('button', { name: 'Create a room' }).first().click();
+      await one.getByLabel('Room name').fill(room);
+      await one.getByRole('button', { name: 'Create room' }).click();
+      await one.getByRole('heading', { name: room }).waitFor();
+    }
+    // A second tab of the same browser: the same login, its own connection, beta on screen.
+    const { page: two } = await open(context);
+    await two.goto(`${url}/#/r/beta`);
+    await two.getByRole('heading', { name: 'beta' }).waitFor();
+    await two.locator('.sidebar [data-room="alpha"]').waitFor();
+
+    await one.getByRole('button', { name: 'Leave' }).click();
+    await one.locator('.sidebar [data-room="beta"]').waitFor({ state: 'detached' });
+    await one.getByRole('heading', { name: 'alpha' }).waitFor();
+
+    await two.locator('.sidebar [data-room="beta"]').waitFor({ state: 'detached' });
+    await two.getByRole('heading', { name: 'alpha' }).waitFor();
+    assert.equal(new URL(two.url()).hash, '#/r/alpha');
+    await context.close();
+  });
+
+  it('a room left while another device was offline is gone from it when it reconnects', async () => {
+    const { context: phone, page: offline } = await open();
+    await signIn(offline, url, 'bob');
+    await offline.locator('.sidebar [data-room="design"]').click();
+    await offline.getByRole('heading', { name: 'design' }).waitFor();
+    await phone.setOffline(true);
+    await offline.locator('.banner[data-status="offline"]').waitFor();
+
+    // Bob leaves #design from his other browser meanwhile.
+    await bob.locator('.sidebar [data-room="design"]').click();
+    await bob.getByRole('heading', { name: 'design' }).waitFor();
+    await bob.getByRole('button', { name: 'Leave' }).click();
+    await bob.locator('.sidebar [data-room="design"]').waitFor({ state: 'detached' });
+
+    await phone.setOffline(false);
+    await offline.locator('.sidebar [data-room="design"]').waitFor({ state: 'detached', timeout: 20_000 });
+    assert.notEqual(await offline.locator('.conversation-title h1').textContent(), 'design');
+    await phone.close();
+    await bob.locator('.sidebar [data-room="general"]').click();
   });
 
   it('works at phone width: the room list, then the conversation with a way back', async () => {

@@ -103,10 +103,13 @@ describe('terminal clients', () => {
     chat.write('/dm bob a private word');
     await eventually(() => bobSees.some((m) => m.room === 'dm:alice:bob' && m.text === 'a private word'), 'the direct message');
     await chat.waitFor('@bob <alice> a private word');
+    // A conversation cannot be left: the client says so without asking the server.
+    chat.write('/leave dm:alice:bob');
+    await chat.waitFor('! @bob is a direct conversation: it cannot be left');
 
     // Rooms, presence and unknown commands.
     chat.write('/rooms');
-    await chat.waitFor(/\* #lobby\s+member/);
+    await chat.waitFor(/\* #lobby\s+public/);
     const carol = await t.connect(await t.tokenFor('carol'));
     await carol.join('lobby');
     await chat.waitFor('* carol joined #lobby');

@@ -12,7 +12,7 @@ import { HubbubClient } from '../client/hubbub-client.js';
 import type { WebSocketFactory } from '../client/socket-client.js';
 import { TypingSender, TypingTracker, describeTyping } from '../client/typing-tracker.js';
 import type { Message } from '../protocol/events.js';
-import { dmParticipants } from '../protocol/names.js';
+import { dmParticipants, isDmRoomKey } from '../protocol/names.js';
 
 export interface RemoteOptions {
   /** The server's base URL (`http://localhost:3000`). */
@@ -106,10 +106,10 @@ const HELP = [
   'Type a message and press Enter to send it to the current room.',
   '  /join ROOM       join (or create) a public room and make it current',
   '  /switch ROOM     make a room you are in current',
-  '  /leave [ROOM]    leave a room (the current one by default)',
+  '  /leave [ROOM]    leave a room (the current one by default); conversations cannot be left',
   '  /dm USER TEXT    send a direct message',
   '  /history [N]     the last N messages of the current room (default 20)',
-  '  /rooms           your rooms and the public ones, with unread counts',
+  '  /rooms           your rooms and conversations, with unread counts',
   '  /quit            leave (Ctrl-C too)',
 ].join('\n');
 
@@ -223,6 +223,10 @@ async function chat(
     leave: async (args) => {
       const room = args.trim() === '' ? current : args.trim();
       if (room === undefined) return print('! usage: /leave ROOM');
+      // The server refuses it too: a direct conversation always reaches both people.
+      if (isDmRoomKey(room) || room.startsWith('@')) {
+        return print(`! ${room.startsWith('@') ? room : roomLabel(room, me)} is a direct conversation: it cannot be left`);
+      }
       await client.leave(room);
       print(`* left ${roomLabel(room, me)}`);
       if (room === current) {
@@ -245,10 +249,11 @@ async function chat(
       print('---');
     },
     rooms: async () => {
-      const rooms = await client.api((http) => http.rooms());
+      // Only the rooms one is in (servers before the room directory also listed public ones).
+      const rooms = (await client.api((http) => http.rooms())).filter((room) => room.member);
       if (rooms.length === 0) return print('* no rooms yet: /join one');
       for (const room of rooms) {
-        const marks = [room.member ? 'member' : room.visibility, room.unread > 0 ? `${room.unread} unread` : ''].filter((m) => m !== '');
+        const marks = [room.visibility, room.unread > 0 ? `${room.unread} unread` : ''].filter((m) => m !== '');
         print(`  ${room.room === current ? '*' : ' '} ${roomLabel(room.room, me).padEnd(24)} ${marks.join(', ')}`);
       }
     },

@@ -9,6 +9,33 @@ export interface HistoryPageQuery {
   readonly limit?: number;
 }
 
+/** A query of the public room directory (`GET /api/rooms/directory`). */
+export interface DirectoryQuery {
+  /** A case-insensitive part of the room key; empty or absent lists every public room. */
+  readonly q?: string;
+  /** Rooms per page, 1–100 (the server's default is 50). */
+  readonly limit?: number;
+  /** The `next` of the previous page. */
+  readonly cursor?: string;
+}
+
+/** A public room as the directory lists it. */
+export interface DirectoryRoom {
+  readonly room: string;
+  readonly visibility: 'public';
+  readonly lastSeq: number;
+  /** How many members it has. */
+  readonly members: number;
+  /** Whether the caller is one of them. */
+  readonly member: boolean;
+}
+
+/** One page of the directory; `next` (an opaque cursor) is there when more rooms follow. */
+export interface DirectoryPage {
+  readonly rooms: DirectoryRoom[];
+  readonly next?: string;
+}
+
 export class HubbubHttp {
   readonly baseUrl: string;
   /** The access token sent as `Authorization: Bearer`; set by login/register/refresh. */
@@ -39,8 +66,19 @@ export class HubbubHttp {
     return ((await this.request('GET', '/api/me')) as { user: User }).user;
   }
 
+  /** The caller's own rooms and conversations, with unread counts. */
   async rooms(): Promise<RoomSummary[]> {
     return ((await this.request('GET', '/api/rooms')) as { rooms: RoomSummary[] }).rooms;
+  }
+
+  /** A page of the public rooms, whether the caller is in them or not (`q` filters by name). */
+  async directory(query: DirectoryQuery = {}): Promise<DirectoryPage> {
+    const params = new URLSearchParams();
+    if (query.q !== undefined && query.q !== '') params.set('q', query.q);
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    if (query.cursor !== undefined) params.set('cursor', query.cursor);
+    const qs = params.size > 0 ? `?${params.toString()}` : '';
+    return (await this.request('GET', `/api/rooms/directory${qs}`)) as DirectoryPage;
   }
 
   async createRoom(room: string, visibility: 'public' | 'private' = 'public'): Promise<RoomSummary> {

@@ -1,13 +1,11 @@
 /** Client → server commands on the WebSocket, validated by the server with these schemas. */
 import { z } from 'zod';
-import { roomKeySchema, usernameSchema } from './names.js';
+import { MAX_HISTORY_LIMIT, MAX_TEXT_LENGTH } from './limits.js';
+import { roomKeySchema, usernameSchema } from './name-schemas.js';
 import { storableText } from './text.js';
 
-/** The longest message text the contract allows; servers may be configured lower. */
-export const MAX_TEXT_LENGTH = 4000;
-/** The most messages one history page returns. */
-export const MAX_HISTORY_LIMIT = 200;
-export const DEFAULT_HISTORY_LIMIT = 50;
+// The limits live in limits.ts (no zod, for the web app); re-exported from here as before.
+export { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT, MAX_TEXT_LENGTH } from './limits.js';
 
 const commandId = z.string().max(64).optional();
 const seqSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);

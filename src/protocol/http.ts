@@ -1,7 +1,7 @@
 /** HTTP request and response bodies of the `/api` routes. */
 import { z } from 'zod';
-import { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from './commands.js';
-import { roomKeySchema, roomSlugSchema, usernameSchema } from './names.js';
+import { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from './limits.js';
+import { roomKeySchema, roomSlugSchema, usernameSchema } from './name-schemas.js';
 import { messageSchema, userSchema } from './events.js';
 import { storableText } from './text.js';
 

@@ -1,5 +1,8 @@
-/** Identifier rules shared by the server, the SDK and the web app. */
-import { z } from 'zod';
+/**
+ * Identifier rules shared by the server, the SDK and the web app: plain regexes and functions.
+ * The web app loads this module, so it imports nothing (no zod); the schemas built on these
+ * rules are in name-schemas.ts.
+ */
 
 /** 3-32 chars of `[A-Za-z0-9_.-]`; unique case-insensitively. */
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/;
@@ -7,13 +10,6 @@ export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/;
 export const ROOM_SLUG_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 /** A direct conversation: `dm:<a>:<b>`, both usernames lower-cased and sorted. */
 export const DM_ROOM_PATTERN = /^dm:([a-z0-9_.-]{3,32}):([a-z0-9_.-]{3,32})$/;
-
-export const usernameSchema = z.string().regex(USERNAME_PATTERN, 'must be 3-32 characters of A-Z a-z 0-9 _ . -');
-export const roomSlugSchema = z.string().regex(ROOM_SLUG_PATTERN, 'must match [a-z0-9][a-z0-9_-]{0,63}');
-export const roomKeySchema = z
-  .string()
-  .max(200)
-  .refine((key) => ROOM_SLUG_PATTERN.test(key) || isDmRoomKey(key), 'must be a room slug or dm:<userA>:<userB>');
 
 /** The canonical DM room key of two users, whatever order they are given in. */
 export function dmRoomKey(a: string, b: string): string {

@@ -8,9 +8,11 @@ import type { RoomSummary } from '../../src/protocol/http.js';
 import { dmParticipants, dmRoomKey, isDmRoomKey } from '../../src/protocol/names.js';
 import type { ConnectionState } from '../../src/client/client-events.js';
 import { HubbubError } from '../../src/client/errors.js';
+import type { DirectoryPage, DirectoryQuery } from '../../src/client/http-client.js';
 import { HubbubClient } from '../../src/client/hubbub-client.js';
 import type { SendUpdate } from '../../src/client/send-queue.js';
 import { TypingSender, TypingTracker } from '../../src/client/typing-tracker.js';
+import { HiddenConversations } from './hidden-conversations.js';
 import { refreshAcrossTabs, updateSession, type StoredSession } from './session.js';
 
 export type Presence = 'online' | 'offline';
@@ -20,6 +22,8 @@ export interface RoomEntry {
   readonly room: string;
   visibility: Visibility;
   member: boolean;
+  /** When `member` last became true (ms since the epoch): see the welcome handler. */
+  memberSince: number;
   lastSeq: number;
   /** My read position on the server. */
   readSeq: number;
@@ -55,6 +59,8 @@ export class ChatStore {
   readonly rooms = new Map<string, RoomEntry>();
   readonly presence = new Map<string, Presence>();
   readonly outgoing = new Map<string, OutgoingEntry>();
+  /** Direct conversations hidden from the sidebar (they cannot be left). */
+  readonly hidden: HiddenConversations;
   connection: ConnectionState = { status: 'idle' };
   active: string | undefined;
   /** A short message for the user (an action failed). */
@@ -77,6 +83,8 @@ export class ChatStore {
   #noticeTimer: number | undefined;
   #visible = true;
   #atBottom = true;
+  /** When the current connection attempt began (ms since the epoch). */
+  #connectingSince = 0;
 
   constructor(session: StoredSession) {
     this.me = session.username;
@@ -86,6 +94,7 @@ export class ChatStore {
       refresh: refreshAcrossTabs,
       backoff: { baseMs: 1000, maxMs: 30_000 },
     });
+    this.hidden = new HiddenConversations(this.me, () => this.#changed());
     this.#wire();
   }
 
@@ -101,6 +110,7 @@ export class ChatStore {
 
   stop(): void {
     this.client.close();
+    this.hidden.dispose();
     for (const sender of this.#typingOut.values()) sender.stop();
     this.#typingIn.reset();
   }
@@ -129,9 +139,9 @@ export class ChatStore {
     return [...this.outgoing.values()].filter((entry) => entry.room === room);
   }
 
-  /** Rooms I am in, by kind, sorted by name. */
+  /** Rooms I am in and the conversations I have not hidden, by kind, sorted by name. */
   myRooms(): { rooms: RoomEntry[]; direct: RoomEntry[] } {
-    const mine = [...this.rooms.values()].filter((entry) => entry.member);
+    const mine = [...this.rooms.values()].filter((entry) => entry.member && !this.isHidden(entry));
     const byName = (a: RoomEntry, b: RoomEntry): number => this.title(a.room).localeCompare(this.title(b.room));
     return {
       rooms: mine.filter((entry) => entry.visibility !== 'dm').sort(byName),
@@ -139,8 +149,20 @@ export class ChatStore {
     };
   }
 
-  publicRoomsToJoin(): RoomEntry[] {
-    return [...this.rooms.values()].filter((entry) => !entry.member && entry.visibility === 'public').sort((a, b) => a.room.localeCompare(b.room));
+  /** True for a direct conversation the user hid, with nothing new in it since. */
+  isHidden(entry: RoomEntry): boolean {
+    return entry.visibility === 'dm' && this.hidden.isHidden(entry.room, entry.lastSeq);
+  }
+
+  /** Unread messages in the sidebar's rooms, except the one on screen (for the page title). */
+  unreadTotal(): number {
+    const { rooms, direct } = this.myRooms();
+    return [...rooms, ...direct].reduce((sum, entry) => sum + (entry.room === this.active ? 0 : entry.unread), 0);
+  }
+
+  /** A page of the public room directory (every public room, joined or not; `q` filters by name). */
+  directory(query: DirectoryQuery): Promise<DirectoryPage> {
+    return this.client.api((http) => http.directory(query));
   }
 
   /** Who has read up to each message: for each other reader, the last loaded message they saw. */
@@ -173,6 +195,8 @@ export class ChatStore {
   async open(room: string): Promise<void> {
     this.#typingOut.get(this.active ?? '')?.stop();
     this.active = room;
+    // Opening a hidden conversation (from a name, "new message", a link) brings it back.
+    this.hidden.show(room);
     const entry = this.#entry(room, isDmRoomKey(room) ? 'dm' : 'public');
     entry.markerSeq = entry.lastSeq > entry.readSeq && entry.unread > 0 ? entry.readSeq : undefined;
     this.#changed();
@@ -269,20 +293,45 @@ export class ChatStore {
   async join(room: string): Promise<void> {
     const ack = await this.client.join(room);
     const entry = this.#entry(room, 'public');
-    entry.member = true;
+    this.#becameMember(entry);
     entry.lastSeq = Math.max(entry.lastSeq, ack.lastSeq ?? 0);
     entry.readSeq = Math.max(entry.readSeq, entry.lastSeq);
     await this.open(room);
   }
 
+  /** Leaves a room; a failure shows as a notice. A direct conversation cannot be left: see `hide`. */
   async leave(room: string): Promise<void> {
-    await this.client.leave(room);
-    const entry = this.rooms.get(room);
-    if (entry !== undefined) {
-      entry.member = false;
-      if (entry.visibility !== 'public') this.rooms.delete(room);
+    if (isDmRoomKey(room)) {
+      this.#report(new Error('A direct conversation cannot be left; hide it instead.'));
+      return;
     }
-    if (this.active === room) this.active = undefined;
+    try {
+      await this.client.leave(room);
+    } catch (error) {
+      this.#report(error);
+      return;
+    }
+    this.#dropMembership(room);
+    this.#changed();
+  }
+
+  /**
+   * Hides a direct conversation from the sidebar until a new message arrives in it (or the user
+   * opens it again); if it is on screen, another room takes its place. It is marked read: the
+   * user put it away, and when it comes back its badge counts only what is new.
+   */
+  hide(room: string): void {
+    const entry = this.rooms.get(room);
+    if (entry === undefined || entry.visibility !== 'dm') return;
+    this.hidden.hide(room, entry.lastSeq);
+    entry.unread = 0;
+    if (entry.member && entry.lastSeq > entry.readSeq) {
+      entry.readSeq = entry.lastSeq;
+      this.client.read(room, entry.lastSeq).catch(() => {
+        // Best-effort, like every read position: the next read sends it again.
+      });
+    }
+    if (this.active === room) this.#moveAway();
     this.#changed();
   }
 
@@ -337,6 +386,7 @@ export class ChatStore {
     const c = this.client;
     c.on('state', (state) => {
       const wasOpen = this.connection.status === 'open';
+      if (state.status === 'connecting') this.#connectingSince = Date.now();
       this.connection = state;
       if (state.status === 'open' && !wasOpen) {
         void this.refreshRooms();
@@ -347,13 +397,21 @@ export class ChatStore {
       this.#changed();
     });
     c.on('welcome', (welcome) => {
+      const listed = new Set(welcome.rooms.map((state) => state.room));
+      // Rooms left while this tab was disconnected (in another tab, say): the welcome lists
+      // every room of mine, so one it leaves out, and that I knew of before connecting, is gone.
+      for (const entry of [...this.rooms.values()]) {
+        if (entry.member && !listed.has(entry.room) && entry.memberSince < this.#connectingSince) this.#forgetRoom(entry.room);
+      }
       for (const state of welcome.rooms) {
         const entry = this.#entry(state.room, isDmRoomKey(state.room) ? 'dm' : 'public');
-        entry.member = true;
+        this.#becameMember(entry);
         entry.lastSeq = Math.max(entry.lastSeq, state.lastSeq);
         entry.readSeq = state.readSeq;
         entry.unread = this.#isWatching(entry.room) ? 0 : state.unread;
+        this.hidden.revealIfNewer(entry.room, entry.lastSeq);
       }
+      if (this.active !== undefined && !this.rooms.has(this.active)) this.#moveAway();
       for (const user of welcome.online) this.presence.set(user.toLowerCase(), 'online');
       this.presence.set(this.me.toLowerCase(), 'online');
       this.#changed();
@@ -363,8 +421,10 @@ export class ChatStore {
       if (event.user.toLowerCase() === this.me.toLowerCase()) {
         if (event.action === 'joined') void this.refreshRooms();
         else {
-          const entry = this.rooms.get(event.room);
-          if (entry !== undefined) entry.member = false;
+          // I left, in another tab or on another device: the room goes here too.
+          this.#dropMembership(event.room);
+          this.#changed();
+          return;
         }
       }
       const entry = this.rooms.get(event.room);
@@ -412,12 +472,14 @@ export class ChatStore {
 
   #onMessage(message: Message): void {
     const entry = this.#entry(message.room, isDmRoomKey(message.room) ? 'dm' : 'public');
-    if (!entry.member) {
-      entry.member = true;
-      if (entry.visibility === 'dm') this.#changed();
-    }
+    this.#becameMember(entry);
+    // At or below the last seq a welcome or a listing reported, it is counted in their unread
+    // already (a replay after a reconnect, or a listing that overtook the live message).
+    const counted = message.seq <= entry.lastSeq;
     this.#merge(entry, [message]);
     entry.lastSeq = Math.max(entry.lastSeq, message.seq);
+    // A new message brings a hidden conversation back.
+    this.hidden.revealIfNewer(entry.room, entry.lastSeq);
     this.#typingIn.message(message);
     const mine = message.from.toLowerCase() === this.me.toLowerCase();
     if (mine) {
@@ -425,7 +487,7 @@ export class ChatStore {
       entry.readSeq = Math.max(entry.readSeq, message.seq);
     } else if (this.#isWatching(entry.room)) {
       this.markReadSoon();
-    } else {
+    } else if (!counted) {
       entry.unread++;
     }
     this.#changed();
@@ -436,7 +498,7 @@ export class ChatStore {
     if (update.status === 'sent' && update.ack !== undefined) {
       // The ack is the message: show it stored even before its echo arrives (which then dedups).
       const room = this.#entry(update.ack.room, isDmRoomKey(update.ack.room) ? 'dm' : 'public');
-      room.member = true;
+      this.#becameMember(room);
       this.#merge(room, [{ room: update.ack.room, seq: update.ack.seq, msgId: update.ack.msgId, from: this.client.user?.username ?? this.me, text: update.text, ts: update.ack.ts, clientMsgId: update.clientMsgId }]);
       room.lastSeq = Math.max(room.lastSeq, update.ack.seq);
       this.outgoing.delete(update.clientMsgId);
@@ -456,6 +518,7 @@ export class ChatStore {
         room,
         visibility,
         member: false,
+        memberSince: 0,
         lastSeq: 0,
         readSeq: 0,
         unread: 0,
@@ -476,12 +539,44 @@ export class ChatStore {
   #upsertSummary(summary: RoomSummary): void {
     const entry = this.#entry(summary.room, summary.visibility);
     entry.visibility = summary.visibility;
-    entry.member = summary.member;
+    if (summary.member) this.#becameMember(entry);
+    else entry.member = false;
     // A listing read before messages that have since arrived live must not wipe their count.
     const sawNewer = entry.lastSeq > summary.lastSeq;
     entry.lastSeq = Math.max(entry.lastSeq, summary.lastSeq);
     entry.readSeq = Math.max(entry.readSeq, summary.readSeq);
     entry.unread = this.#isWatching(entry.room) ? 0 : sawNewer ? Math.max(entry.unread, summary.unread) : summary.unread;
+    this.hidden.revealIfNewer(entry.room, entry.lastSeq);
+  }
+
+  #becameMember(entry: RoomEntry): void {
+    if (entry.member) return;
+    entry.member = true;
+    entry.memberSince = Date.now();
+  }
+
+  /**
+   * I am no longer in `room` (left here, in another tab or device): it leaves the sidebar, its
+   * loaded messages are forgotten (rejoining starts from the room's end, as the SDK does), and
+   * if it was on screen another room takes its place.
+   */
+  #dropMembership(room: string): void {
+    this.#forgetRoom(room);
+    if (this.active === room) this.#moveAway();
+  }
+
+  #forgetRoom(room: string): void {
+    this.#typingOut.get(room)?.stop();
+    this.#typingOut.delete(room);
+    this.rooms.delete(room);
+  }
+
+  /** Opens the first room of the sidebar, or the welcome pane when there is none. */
+  #moveAway(): void {
+    const { rooms, direct } = this.myRooms();
+    const next = (rooms[0] ?? direct[0])?.room;
+    this.active = undefined;
+    if (next !== undefined) void this.open(next);
   }
 
   /** Adds messages by seq: each seq once, ascending. */

@@ -1,5 +1,5 @@
 /** The app: the sign-in screen, or the chat (sidebar, conversation, banner, dialogs). */
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ChatStore } from '../chat-store.js';
 import { clearSession, loadSession, signOut, type StoredSession } from '../session.js';
 import { AuthScreen } from './AuthScreen.js';
@@ -48,18 +48,21 @@ function Chat({ session, onSignedOut }: { readonly session: StoredSession; reado
     onSignedOut(store.signedOut);
   }, [store.signedOut, onSignedOut]);
 
-  const open = (room: string): void => {
-    history.replaceState(null, '', `#/r/${encodeURIComponent(room)}`);
-    void store.open(room);
-  };
-  const back = (): void => {
-    history.replaceState(null, '', '#/');
-    store.closeRoom();
-  };
+  const open = (room: string): void => void store.open(room);
+  const back = (): void => store.closeRoom();
   const active = store.active === undefined ? undefined : store.rooms.get(store.active);
 
+  // The URL follows the open room, whoever changed it (a click, a dialog, or the store moving
+  // away from a room that was left or hidden). Only a change is written: a new address typed or
+  // followed meanwhile is the hashchange listener's to read, not to be overwritten.
+  const shownRoom = useRef<string | undefined>(undefined);
   useEffect(() => {
-    const unread = [...store.rooms.values()].reduce((sum, entry) => sum + (entry.member && entry.room !== store.active ? entry.unread : 0), 0);
+    if (store.active !== shownRoom.current) {
+      shownRoom.current = store.active;
+      const hash = store.active === undefined ? '#/' : `#/r/${encodeURIComponent(store.active)}`;
+      if (location.hash !== hash) history.replaceState(null, '', hash);
+    }
+    const unread = store.unreadTotal();
     document.title = unread > 0 ? `(${unread}) hubbub` : 'hubbub';
   });
 

@@ -1,13 +1,12 @@
 /** The open room or conversation: its header, messages, who is typing, and the composer. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeTyping } from '../../../src/client/typing-tracker.js';
+import { MAX_TEXT_LENGTH as MAX_TEXT } from '../../../src/protocol/limits.js';
 import type { ChatStore, RoomEntry } from '../chat-store.js';
 import { Avatar, PresenceDot } from './Avatar.js';
 import { LockIcon, UsersIcon } from './icons.js';
 import { MessageList } from './MessageList.js';
 import type { DialogKind } from './Sidebar.js';
-
-const MAX_TEXT = 4000;
 
 function Composer({ store, entry }: { readonly store: ChatStore; readonly entry: RoomEntry }) {
   const [draft, setDraft] = useState('');
@@ -122,6 +121,19 @@ export function Conversation({ store, entry, onBack, onDialog }: ConversationPro
           {partner === undefined && entry.member && (
             <button type="button" class="ghost" onClick={() => void store.leave(entry.room)}>
               Leave
+            </button>
+          )}
+          {partner !== undefined && entry.member && (
+            // A conversation cannot be left (it always reaches both): it can be put away until
+            // something new is said in it.
+            <button
+              type="button"
+              class="ghost"
+              onClick={() => store.hide(entry.room)}
+              aria-label={`Hide conversation with ${partner}`}
+              title="Hide until a new message arrives"
+            >
+              Hide
             </button>
           )}
         </div>

@@ -1,0 +1,63 @@
+// HubbubHttp without a server: the requests it builds (path, query string, token) and what it
+// makes of the answers, through a stand-in for fetch.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { HubbubError } from './errors.js';
+import { HubbubHttp } from './http-client.js';
+
+interface Seen {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Record<string, string>;
+}
+
+describe('HubbubHttp.directory', () => {
+  const realFetch = globalThis.fetch;
+  let seen: Seen[];
+  let answer: { status: number; body: unknown };
+
+  beforeEach(() => {
+    seen = [];
+    answer = { status: 200, body: { rooms: [] } };
+    globalThis.fetch = (async (url: string, init: RequestInit) => {
+      seen.push({ url, method: init.method ?? 'GET', headers: init.headers as Record<string, string> });
+      return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch;
+  });
+
+  afterEach(() => {
+    globalThis.fetch = realFetch;
+  });
+
+  it('asks for the first page with no query string, with the access token', async () => {
+    const http = new HubbubHttp('http://chat.test/', 'token-1');
+    const page = await http.directory();
+    assert.deepEqual(page, { rooms: [] });
+    assert.equal(seen[0]!.url, 'http://chat.test/api/rooms/directory');
+    assert.equal(seen[0]!.method, 'GET');
+    assert.equal(seen[0]!.headers.authorization, 'Bearer token-1');
+  });
+
+  it('passes q, limit and cursor, encoded; an empty q is left out', async () => {
+    const http = new HubbubHttp('http://chat.test');
+    answer.body = { rooms: [{ room: 'design-review', visibility: 'public', lastSeq: 4, members: 3, member: false }], next: 'c/2+x' };
+    const page = await http.directory({ q: 'design review&', limit: 20, cursor: 'c/1+x' });
+    assert.equal(page.next, 'c/2+x');
+    assert.equal(page.rooms[0]!.members, 3);
+    const url = new URL(seen[0]!.url);
+    assert.equal(url.pathname, '/api/rooms/directory');
+    assert.deepEqual(Object.fromEntries(url.searchParams), { q: 'design review&', limit: '20', cursor: 'c/1+x' });
+    await http.directory({ q: '' });
+    assert.equal(seen[1]!.url, 'http://chat.test/api/rooms/directory');
+  });
+
+  it("rejects with the server's error code and status", async () => {
+    answer = { status: 400, body: { error: { code: 'invalid_request', message: 'limit: too big' } } };
+    await assert.rejects(new HubbubHttp('http://chat.test').directory({ limit: 1000 }), (error: unknown) => {
+      assert.ok(error instanceof HubbubError);
+      assert.equal(error.code, 'invalid_request');
+      assert.equal(error.status, 400);
+      return true;
+    });
+  });
+});

@@ -1,0 +1,7 @@
+/** Limits of the wire contract, as plain numbers: the web app loads this module (no zod). */
+
+/** The longest message text the contract allows; servers may be configured lower. */
+export const MAX_TEXT_LENGTH = 4000;
+/** The most messages one history page returns. */
+export const MAX_HISTORY_LIMIT = 200;
+export const DEFAULT_HISTORY_LIMIT = 50;
