@@ -1,6 +1,6 @@
 /** The typed HTTP half of the SDK: accounts, rooms and history over `/api`. */
 import type { Message, User } from '../protocol/events.js';
-import type { RoomSummary, SessionTokens } from '../protocol/http.js';
+import type { DirectoryPage, RoomSummary, SessionTokens } from '../protocol/http.js';
 import { HubbubError } from './errors.js';
 
 export interface HistoryPageQuery {
@@ -19,22 +19,8 @@ export interface DirectoryQuery {
   readonly cursor?: string;
 }
 
-/** A public room as the directory lists it. */
-export interface DirectoryRoom {
-  readonly room: string;
-  readonly visibility: 'public';
-  readonly lastSeq: number;
-  /** How many members it has. */
-  readonly members: number;
-  /** Whether the caller is one of them. */
-  readonly member: boolean;
-}
-
-/** One page of the directory; `next` (an opaque cursor) is there when more rooms follow. */
-export interface DirectoryPage {
-  readonly rooms: DirectoryRoom[];
-  readonly next?: string;
-}
+/** A public room as the directory lists it, and a page of them (the protocol's types). */
+export type { DirectoryPage, DirectoryRoom } from '../protocol/http.js';
 
 export class HubbubHttp {
   readonly baseUrl: string;
