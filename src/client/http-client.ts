@@ -107,7 +107,8 @@ export class HubbubHttp {
     const parsed: unknown = text.length > 0 ? JSON.parse(text) : undefined;
     if (!response.ok) {
       const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new HubbubError(error?.code ?? 'internal', error?.message ?? response.statusText, response.status);
+      const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+      throw new HubbubError(error?.code ?? 'internal', error?.message ?? response.statusText, response.status, Number.isFinite(retryAfter) ? retryAfter : undefined);
     }
     return parsed;
   }
