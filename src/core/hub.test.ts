@@ -296,6 +296,25 @@ describe('hub (memory engines)', () => {
     await until(() => reader.connection.events().filter((e) => e.type === 'typing').at(-1)?.active === false);
   });
 
+  it('relays typing that starts again right after a message, within the same interval', async () => {
+    // The message clears the typist's mark on every reader; a new `active:true` inside the
+    // interval must not be taken for a repeat of the one that came before the message.
+    await startHub({}, { typingThrottleMs: 200 });
+    const typist = await connect('retypist');
+    const reader = await connect('rereader');
+    for (const s of [typist, reader]) command(s.session, { type: 'join', id: 'j', room: 'again' });
+    await until(() => [typist, reader].every((s) => s.connection.events().some((e) => e.type === 'ack')));
+    command(typist.session, { type: 'typing', room: 'again', active: true });
+    command(typist.session, { type: 'send', id: 's', room: 'again', text: 'first line', clientMsgId: 'again-1' });
+    await until(() => reader.connection.events().some((e) => e.type === 'message'));
+    command(typist.session, { type: 'typing', room: 'again', active: true });
+    await until(() => {
+      const events = reader.connection.events();
+      const message = events.findIndex((e) => e.type === 'message');
+      return events.slice(message).some((e) => e.type === 'typing' && e.active === true);
+    });
+  });
+
   it('sends presence as volatile: a member who is behind skips it but still gets messages', async () => {
     const a = await connect('pres_a');
     const behind = await connect('pres_behind');

@@ -52,6 +52,12 @@ interface TypingMark {
   readonly username: string;
   readonly room: string;
   readonly active: boolean;
+  /**
+   * A stop was replaced inside the interval by a new start. Readers drop a typing line when
+   * the user's message arrives (the stop that rides with a send), so the start is news to
+   * them even though the last relayed mark was also a start.
+   */
+  readonly afterStop?: boolean;
 }
 
 /** A read position on its way to a room, throttled per user and room. */
@@ -109,8 +115,9 @@ export class Hub {
       intervalMs: this.#options.typingThrottleMs,
       send: (_key, mark) => this.#relayTyping(mark),
       // Within an interval only a change of state is worth a trailing event; a repeated
-      // `active:true` is the leading edge of the next interval.
-      worthSending: (sent, latest) => sent.active !== latest.active,
+      // `active:true` is the leading edge of the next interval, unless a stop came between.
+      worthSending: (sent, latest) => sent.active !== latest.active || latest.afterStop === true,
+      merge: (pending, next) => (!pending.active && next.active ? { ...next, afterStop: true } : { ...next, afterStop: pending.afterStop === true && next.active }),
     });
     this.#receipts = new KeyedThrottle<ReadReceipt>({
       intervalMs: this.#options.receiptThrottleMs,

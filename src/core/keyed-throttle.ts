@@ -7,6 +7,9 @@
  *
  * Typing marks (any value, alternating or not) and read receipts use it: one client can no
  * longer turn a stream of commands into a stream of broadcasts to every member.
+ *
+ * A later event replaces a pending one unless `merge` says how to combine them: a trailing
+ * value can then carry what it replaced (a typing stop that readers already acted on).
  */
 export interface KeyedThrottleOptions<V> {
   readonly intervalMs: number;
@@ -14,6 +17,8 @@ export interface KeyedThrottleOptions<V> {
   readonly send: (key: string, value: V) => void;
   /** Whether a trailing `latest` is worth sending after `sent` went out. */
   readonly worthSending: (sent: V, latest: V) => boolean;
+  /** Combines a pending value with a newer one; by default the newer one replaces it. */
+  readonly merge?: ((pending: V, next: V) => V) | undefined;
 }
 
 interface KeyState<V> {
@@ -34,7 +39,8 @@ export class KeyedThrottle<V> {
   push(key: string, value: V): void {
     const state = this.#keys.get(key);
     if (state !== undefined) {
-      state.pending = value;
+      const merge = this.#options.merge;
+      state.pending = state.pending !== undefined && merge !== undefined ? merge(state.pending, value) : value;
       return;
     }
     this.#sendNow(key, value);
