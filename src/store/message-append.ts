@@ -1,5 +1,6 @@
 /** `appendMessages`: the hot path, one transaction per batch (group commit). */
 import type { Kysely } from 'kysely';
+import type { AppendStatements } from './append-statements.js';
 import type { AppendResult, NewMessage, StoredMessage } from '../core/store.js';
 import type { SqlDialectName } from '../config/database-url.js';
 import type { Database } from './schema.js';
@@ -15,12 +16,8 @@ const MESSAGE_PARAMETERS = 6;
 const templates = new QueryTemplates();
 
 /**
- * Stores a batch in one transaction and resolves when it is committed. This is the only code
- * that writes messages or hands out seqs, on every dialect (a SQLite file's writer thread runs
- * it too). A fixed number of statements whatever the batch size: lock the batch's rooms, look
- * up the batch's identities, insert the new messages (multi-row, chunked under the parameter
- * limit), store the rooms' new `last_seq`. Results are in batch order; see
- * `MessageStore.appendMessages`.
+ * Stores a batch in one transaction and resolves when it is committed: `appendInTransaction`
+ * in a write transaction of `db`.
  */
 export async function appendMessages(
   db: Kysely<Database>,
@@ -28,38 +25,54 @@ export async function appendMessages(
   batch: readonly NewMessage[],
 ): Promise<AppendResult[]> {
   if (batch.length === 0) return [];
-  return writeTransaction(db, dialect, async (trx) => {
-    const roomIds = [...new Set(batch.map((message) => message.roomId))].sort((a, b) => a - b);
-    const rooms = await lockRooms(trx, dialect, roomIds);
-    // Read after the lock: a concurrent batch with the same clientMsgId has committed by now,
-    // and READ COMMITTED shows its rows to this statement.
-    const stored = await findStoredMessages(trx, dialect, uniqueIdentities(batch));
+  return writeTransaction(db, dialect, (trx) =>
+    appendInTransaction({ build: trx, run: async (query) => (await trx.executeQuery(query)).rows }, dialect, batch),
+  );
+}
 
-    const results: AppendResult[] = [];
-    const fresh: StoredMessage[] = [];
-    for (const message of batch) {
-      const key = identityKey(message);
-      const earlier = stored.get(key);
-      if (earlier) {
-        results.push({ message: earlier, created: false });
-        continue;
-      }
-      const room = rooms.get(message.roomId)!;
-      room.lastSeq += 1;
-      room.advanced = true;
-      const created = storedMessage(message, room.key, room.lastSeq);
-      // A repeat later in the same batch finds this one, as a retry in a later batch would.
-      stored.set(key, created);
-      fresh.push(created);
-      results.push({ message: created, created: true });
-    }
+/**
+ * Stores a batch in the caller's write transaction. This is the only code that writes
+ * messages or hands out seqs, on every dialect (a SQLite file's writer thread runs it too). A
+ * fixed number of statements whatever the batch size: lock the batch's rooms, look up the
+ * batch's identities, insert the new messages (multi-row, chunked under the parameter limit),
+ * store the rooms' new `last_seq`. Results are in batch order; see
+ * `MessageStore.appendMessages`.
+ */
+export async function appendInTransaction(
+  trx: AppendStatements,
+  dialect: SqlDialectName,
+  batch: readonly NewMessage[],
+): Promise<AppendResult[]> {
+  const roomIds = [...new Set(batch.map((message) => message.roomId))].sort((a, b) => a - b);
+  const rooms = await lockRooms(trx, dialect, roomIds);
+  // Read after the lock: a concurrent batch with the same clientMsgId has committed by now,
+  // and READ COMMITTED shows its rows to this statement.
+  const stored = await findStoredMessages(trx, dialect, uniqueIdentities(batch));
 
-    if (fresh.length > 0) {
-      await insertMessages(trx, dialect, fresh);
-      await recordLastSeqs(trx, dialect, [...rooms].filter(([, room]) => room.advanced));
+  const results: AppendResult[] = [];
+  const fresh: StoredMessage[] = [];
+  for (const message of batch) {
+    const key = identityKey(message);
+    const earlier = stored.get(key);
+    if (earlier) {
+      results.push({ message: earlier, created: false });
+      continue;
     }
-    return results;
-  });
+    const room = rooms.get(message.roomId)!;
+    room.lastSeq += 1;
+    room.advanced = true;
+    const created = storedMessage(message, room.key, room.lastSeq);
+    // A repeat later in the same batch finds this one, as a retry in a later batch would.
+    stored.set(key, created);
+    fresh.push(created);
+    results.push({ message: created, created: true });
+  }
+
+  if (fresh.length > 0) {
+    await insertMessages(trx, dialect, fresh);
+    await recordLastSeqs(trx, dialect, [...rooms].filter(([, room]) => room.advanced));
+  }
+  return results;
 }
 
 /** A room being appended to, with the seq counter this batch advances. */
@@ -76,19 +89,18 @@ interface LockedRoom {
  * a concurrent appender to the same room waits here, then reads the seq it left. SQLite: the
  * BEGIN IMMEDIATE of `writeTransaction` already holds the only write lock.
  */
-async function lockRooms(db: Kysely<Database>, dialect: SqlDialectName, roomIds: readonly number[]): Promise<Map<number, LockedRoom>> {
+async function lockRooms(trx: AppendStatements, dialect: SqlDialectName, roomIds: readonly number[]): Promise<Map<number, LockedRoom>> {
   const rooms = new Map<number, LockedRoom>();
   for (const slice of chunks(roomIds, MAX_PARAMETERS[dialect])) {
     const query = templates.bind(`lock-rooms:${dialect}:${slice.length}`, slice, (value) => {
-      const select = db
+      const select = trx.build
         .selectFrom('rooms')
         .select(['id', 'key', 'last_seq'])
         .where('id', 'in', slice.map((_, i) => value(i)))
         .orderBy('id');
       return dialect === 'postgres' ? select.forUpdate() : select;
     });
-    const { rows } = await db.executeQuery(query);
-    for (const row of rows) rooms.set(row.id, { key: row.key, lastSeq: row.last_seq, advanced: false });
+    for (const row of await trx.run(query)) rooms.set(row.id, { key: row.key, lastSeq: row.last_seq, advanced: false });
   }
   const missing = roomIds.filter((id) => !rooms.has(id));
   if (missing.length > 0) throw new Error(`appendMessages: no room with id ${missing.join(', ')}`);
@@ -96,11 +108,11 @@ async function lockRooms(db: Kysely<Database>, dialect: SqlDialectName, roomIds:
 }
 
 /** Inserts the batch's new messages: multi-row, chunked under the parameter limit. */
-async function insertMessages(db: Kysely<Database>, dialect: SqlDialectName, fresh: readonly StoredMessage[]): Promise<void> {
+async function insertMessages(trx: AppendStatements, dialect: SqlDialectName, fresh: readonly StoredMessage[]): Promise<void> {
   for (const slice of chunks(fresh, MAX_PARAMETERS[dialect] / MESSAGE_PARAMETERS)) {
     const values = slice.flatMap((m) => [m.roomId, m.seq, m.senderId, m.text, m.createdAt, m.clientMsgId]);
     const query = templates.bind(`insert-messages:${dialect}:${slice.length}`, values, (value) =>
-      db.insertInto('messages').values(
+      trx.build.insertInto('messages').values(
         slice.map((_, row) => {
           const at = row * MESSAGE_PARAMETERS;
           return {
@@ -114,7 +126,7 @@ async function insertMessages(db: Kysely<Database>, dialect: SqlDialectName, fre
         }),
       ),
     );
-    await db.executeQuery(query);
+    await trx.run(query);
   }
 }
 
@@ -123,12 +135,12 @@ async function insertMessages(db: Kysely<Database>, dialect: SqlDialectName, fre
  * number of rooms. The rooms are locked (row locks on PostgreSQL, the write lock on SQLite),
  * so each counter is the room's true highest seq; nothing needs re-reading.
  */
-async function recordLastSeqs(db: Kysely<Database>, dialect: SqlDialectName, advanced: readonly [number, LockedRoom][]): Promise<void> {
+async function recordLastSeqs(trx: AppendStatements, dialect: SqlDialectName, advanced: readonly [number, LockedRoom][]): Promise<void> {
   // Two values per room: its id and its seq (the id is bound twice, in CASE and in IN).
   for (const slice of chunks(advanced, MAX_PARAMETERS[dialect] / 3)) {
     const values = slice.flatMap(([id, room]) => [id, room.lastSeq]);
     const query = templates.bind(`record-last-seqs:${dialect}:${slice.length}`, values, (value) =>
-      db
+      trx.build
         .updateTable('rooms')
         // ELSE keeps the column's type for PostgreSQL, which would otherwise read the
         // parameters of THEN as text; no row reaches it (the IN list holds the same ids).
@@ -139,7 +151,7 @@ async function recordLastSeqs(db: Kysely<Database>, dialect: SqlDialectName, adv
         })
         .where('id', 'in', slice.map((_, i) => value(2 * i))),
     );
-    await db.executeQuery(query);
+    await trx.run(query);
   }
 }
 

@@ -4,12 +4,12 @@
  * stop the event loop for the length of an fsync. Here the fsync happens beside it, and the
  * main thread keeps delivering while the next batch gathers.
  *
- * The thread runs `appendMessages` of `message-append.ts`, the one append path of every
- * dialect, on a Kysely instance of its own over its own connection.
+ * The thread runs `appendInTransaction` of `message-append.ts`, the one append path of every
+ * dialect, on its own connection (`sqlite-direct.ts`).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AppendResult, NewMessage } from '../core/store.js';
-import { appendMessages } from './message-append.js';
+import { directSqliteAppender } from './sqlite-direct.js';
 import { openSqliteConnection, sqliteKysely } from './sqlite-dialect.js';
 import type { SqliteSync } from './sqlite-pragmas.js';
 import { toThreadError, type ThreadError } from './thread-errors.js';
@@ -31,6 +31,7 @@ const connection = openSqliteConnection(filename, sync);
 // 1000 took a few hundred.
 connection.pragma('wal_autocheckpoint = 200');
 const db = sqliteKysely(connection);
+const append = directSqliteAppender(connection, db);
 
 // Connection configured: the store may hand out work.
 parentPort!.postMessage({ ready: true });
@@ -41,7 +42,7 @@ parentPort!.on('message', (request: AppendRequest | { close: true }) => {
     void db.destroy().finally(() => parentPort!.close());
     return;
   }
-  appendMessages(db, 'sqlite', request.batch).then(
+  append(request.batch).then(
     (results) => parentPort!.postMessage({ id: request.id, results } satisfies AppendReply),
     (error: unknown) => parentPort!.postMessage({ id: request.id, error: toThreadError(error) } satisfies AppendReply),
   );
