@@ -17,10 +17,13 @@ export function textProblem(text: string): string | undefined {
   return undefined;
 }
 
-/** A zod string that holds only storable text (see `textProblem`). */
+/**
+ * A zod string that holds only storable text (see `textProblem`). A refinement, not a
+ * `check` callback: zod builds a context object for each `check` call, and every message a
+ * client sends passes here (700 bytes of garbage per message, a measurable share of GC).
+ */
 export function storableText(): z.ZodString {
-  return z.string().check((ctx) => {
-    const problem = textProblem(ctx.value);
-    if (problem !== undefined) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+  return z.string().refine((text) => textProblem(text) === undefined, {
+    error: (issue) => textProblem(issue.input as string) ?? 'must be storable text',
   });
 }

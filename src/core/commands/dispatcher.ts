@@ -9,18 +9,21 @@ import { CLOSE_CODES } from '../../protocol/codes.js';
 import { RateLimitedError, isHubError, HubError } from '../errors.js';
 import { errorFrame } from '../frames.js';
 import type { Session } from '../session.js';
-import type { Command, CommandServices, MemberContext } from './command.js';
-import { parseCommand } from './parse.js';
+import type { Command, CommandServices, MemberContext, RateClass } from './command.js';
+import { parseCommand, type ParsedCommand } from './parse.js';
 
 /** Bad frames tolerated per connection before it is closed with 4008. */
 const MAX_BAD_FRAMES = 100;
+
+/** A parsed command's value, as far as the dispatcher reads it. */
+type CommandValue = ParsedCommand['value'] & { readonly room?: unknown };
 
 /** A session's commands as the dispatcher tracks them. */
 interface Inbox {
   /** Commands received and not answered yet. */
   inFlight: number;
   /** Commands that arrived while `hello` was in progress, run once it is welcomed. */
-  pending: { readonly command: Command; readonly value: { readonly id?: string | undefined } }[];
+  pending: { readonly command: Command; readonly value: CommandValue }[];
   /** Invalid frames received. */
   badFrames: number;
 }
@@ -55,7 +58,7 @@ export class CommandDispatcher {
           session.close(CLOSE_CODES.unauthorized, 'expected hello');
           return;
         }
-        this.#run(session, inbox, command, value);
+        void this.#run(session, inbox, command, value);
         return;
       case 'authenticating':
         // A client may pipeline commands right after hello; they run once it is welcomed.
@@ -70,7 +73,7 @@ export class CommandDispatcher {
           session.reply(errorFrame('invalid_request', 'already authenticated', value.id));
           return;
         }
-        this.#run(session, inbox, command, value);
+        void this.#run(session, inbox, command, value);
         return;
       case 'closed':
         return;
@@ -86,7 +89,12 @@ export class CommandDispatcher {
     return inbox;
   }
 
-  #run(session: Session, inbox: Inbox, command: Command, value: { readonly id?: string | undefined }): void {
+  /**
+   * Runs one command to its end: checks what it needs and its rate class, awaits its handler,
+   * and answers a failure with an error. One async function, not a promise chain with
+   * callbacks: every frame a client sends comes through here.
+   */
+  async #run(session: Session, inbox: Inbox, command: Command, value: CommandValue): Promise<void> {
     const { observer, logger } = this.#services;
     if (inbox.inFlight >= this.#services.options.maxInFlight) {
       observer.command(command.type, 'error');
@@ -94,35 +102,39 @@ export class CommandDispatcher {
       return;
     }
     inbox.inFlight++;
-    this.#execute(session, command, value).then(
-      () => {
-        inbox.inFlight--;
-        observer.command(command.type, 'ok');
-        // `hello` welcomed the session: what the client pipelined behind it runs now, in order.
-        if (!command.needs.hello && session.state === 'open') this.#runPending(session, inbox);
-      },
-      (error: unknown) => {
-        inbox.inFlight--;
-        observer.command(command.type, 'error');
-        if (isHubError(error)) {
-          const retryAfter = error instanceof RateLimitedError ? error.retryAfterSeconds : undefined;
-          session.reply(errorFrame(error.code, error.message, value.id, retryAfter));
-          return;
-        }
-        logger.error({ err: error, command: command.type, sessionId: session.id }, 'command failed');
-        session.reply(errorFrame('internal', 'internal error', value.id));
-      },
-    );
+    try {
+      const ctx = this.#context(session, command, value);
+      if (command.needs.hello && command.rate !== undefined && ctx.user !== undefined) {
+        const decision = await this.#services.limits[command.rate].consume(String(ctx.user.id));
+        if (!decision.allowed) this.#refuse(command.type, command.rate, decision.retryAfterSeconds);
+      }
+      await command.handle(ctx, value);
+    } catch (error) {
+      inbox.inFlight--;
+      observer.command(command.type, 'error');
+      if (isHubError(error)) {
+        const retryAfter = error instanceof RateLimitedError ? error.retryAfterSeconds : undefined;
+        session.reply(errorFrame(error.code, error.message, value.id, retryAfter));
+        return;
+      }
+      logger.error({ err: error, command: command.type, sessionId: session.id }, 'command failed');
+      session.reply(errorFrame('internal', 'internal error', value.id));
+      return;
+    }
+    inbox.inFlight--;
+    observer.command(command.type, 'ok');
+    // `hello` welcomed the session: what the client pipelined behind it runs now, in order.
+    if (!command.needs.hello && session.state === 'open') this.#runPending(session, inbox);
   }
 
   #runPending(session: Session, inbox: Inbox): void {
     const pending = inbox.pending;
     inbox.pending = [];
-    for (const { command, value } of pending) this.#run(session, inbox, command, value);
+    for (const { command, value } of pending) void this.#run(session, inbox, command, value);
   }
 
-  /** Checks the command's needs and rate class, then runs its handler. */
-  async #execute(session: Session, command: Command, value: { readonly id?: string | undefined; readonly room?: unknown }): Promise<void> {
+  /** Checks what the command needs; the context its handler runs with. */
+  #context(session: Session, command: Command, value: CommandValue): MemberContext {
     const user = session.user;
     let roomId = 0;
     if (command.needs.hello) {
@@ -133,16 +145,14 @@ export class CommandDispatcher {
         if (id === undefined) throw new HubError('forbidden', `not a member of ${room}`);
         roomId = id;
       }
-      if (command.rate !== undefined) {
-        const decision = await this.#services.limits[command.rate].consume(String(user.id));
-        if (!decision.allowed) {
-          this.#services.observer.rateLimited(command.rate);
-          throw new RateLimitedError(decision.retryAfterSeconds, `too many ${command.type} commands; retry in ${decision.retryAfterSeconds} s`);
-        }
-      }
     }
     // For `hello`, `user` and `roomId` are not there yet; `ContextOf` gives it a SessionContext.
-    const ctx = { session, user, roomId, services: this.#services } as MemberContext;
-    await command.handle(ctx, value);
+    return { session, user, roomId, services: this.#services } as MemberContext;
+  }
+
+  /** A command over its rate class's budget: counted, and answered rate_limited. */
+  #refuse(type: string, rate: RateClass, retryAfterSeconds: number): never {
+    this.#services.observer.rateLimited(rate);
+    throw new RateLimitedError(retryAfterSeconds, `too many ${type} commands; retry in ${retryAfterSeconds} s`);
   }
 }
