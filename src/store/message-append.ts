@@ -4,13 +4,23 @@ import type { AppendStatements } from './append-statements.js';
 import type { AppendResult, NewMessage, StoredMessage } from '../core/store.js';
 import type { SqlDialectName } from '../config/database-url.js';
 import type { Database } from './schema.js';
-import { MAX_PARAMETERS, chunks } from './chunks.js';
+import { MAX_PARAMETERS, chunks, paddedChunks, powerOfTwoChunks } from './chunks.js';
 import { QueryTemplates } from './query-templates.js';
 import { findStoredMessages, identityKey } from './stored-messages.js';
 import { writeTransaction } from './write-transaction.js';
 
 /** Bound parameters per inserted message: room_id, seq, sender_id, text, created_at, client_msg_id. */
 const MESSAGE_PARAMETERS = 6;
+
+/**
+ * Rows per statement. Lists that may repeat a value (rooms to lock, seqs to record) are padded
+ * to a power of two; inserted messages are split into power-of-two slices on SQLite, where a
+ * statement more costs microseconds, and sent in one statement to PostgreSQL, where it costs
+ * a round trip. Either way the statements take few shapes (see `paddedChunks`).
+ */
+const LOCK_ROOMS_PER_STATEMENT = 1024;
+const INSERTS_PER_SQLITE_STATEMENT = 128;
+const RECORDS_PER_STATEMENT = 512;
 
 /** The append path's statements, compiled once per dialect and size (see `QueryTemplates`). */
 const templates = new QueryTemplates();
@@ -91,7 +101,7 @@ interface LockedRoom {
  */
 async function lockRooms(trx: AppendStatements, dialect: SqlDialectName, roomIds: readonly number[]): Promise<Map<number, LockedRoom>> {
   const rooms = new Map<number, LockedRoom>();
-  for (const slice of chunks(roomIds, MAX_PARAMETERS[dialect])) {
+  for (const slice of paddedChunks(roomIds, LOCK_ROOMS_PER_STATEMENT)) {
     const query = templates.bind(`lock-rooms:${dialect}:${slice.length}`, slice, (value) => {
       const select = trx.build
         .selectFrom('rooms')
@@ -109,7 +119,9 @@ async function lockRooms(trx: AppendStatements, dialect: SqlDialectName, roomIds
 
 /** Inserts the batch's new messages: multi-row, chunked under the parameter limit. */
 async function insertMessages(trx: AppendStatements, dialect: SqlDialectName, fresh: readonly StoredMessage[]): Promise<void> {
-  for (const slice of chunks(fresh, MAX_PARAMETERS[dialect] / MESSAGE_PARAMETERS)) {
+  const slices =
+    dialect === 'sqlite' ? powerOfTwoChunks(fresh, INSERTS_PER_SQLITE_STATEMENT) : chunks(fresh, MAX_PARAMETERS.postgres / MESSAGE_PARAMETERS);
+  for (const slice of slices) {
     const values = slice.flatMap((m) => [m.roomId, m.seq, m.senderId, m.text, m.createdAt, m.clientMsgId]);
     const query = templates.bind(`insert-messages:${dialect}:${slice.length}`, values, (value) =>
       trx.build.insertInto('messages').values(
@@ -137,7 +149,7 @@ async function insertMessages(trx: AppendStatements, dialect: SqlDialectName, fr
  */
 async function recordLastSeqs(trx: AppendStatements, dialect: SqlDialectName, advanced: readonly [number, LockedRoom][]): Promise<void> {
   // Two values per room: its id and its seq (the id is bound twice, in CASE and in IN).
-  for (const slice of chunks(advanced, MAX_PARAMETERS[dialect] / 3)) {
+  for (const slice of paddedChunks(advanced, RECORDS_PER_STATEMENT)) {
     const values = slice.flatMap(([id, room]) => [id, room.lastSeq]);
     const query = templates.bind(`record-last-seqs:${dialect}:${slice.length}`, values, (value) =>
       trx.build

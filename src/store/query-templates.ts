@@ -18,7 +18,7 @@ class Slot {
 export type Placeholder = (index: number) => never;
 
 /** Templates with more bound values than this are not kept: rare, large, and costly to hold. */
-const MAX_TEMPLATE_VALUES = 1024;
+const MAX_TEMPLATE_VALUES = 2048;
 
 /** Compiled templates by shape, the least recently added dropped past `capacity`. */
 export class QueryTemplates {

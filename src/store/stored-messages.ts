@@ -3,10 +3,13 @@ import { sql } from 'kysely';
 import type { StoredMessage } from '../core/store.js';
 import type { SqlDialectName } from '../config/database-url.js';
 import type { AppendStatements } from './append-statements.js';
-import { MAX_PARAMETERS, chunks } from './chunks.js';
+import { paddedChunks } from './chunks.js';
 import type { MessageRow } from './rows.js';
 import { MESSAGE_COLUMNS, toStoredMessage } from './rows.js';
 import { QueryTemplates, type Placeholder } from './query-templates.js';
+
+/** Identities per SQLite lookup (three bound values each), padded to few shapes. */
+const SQLITE_IDENTITIES_PER_STATEMENT = 512;
 
 /** The lookups compiled once per dialect and size (see `QueryTemplates`). */
 const templates = new QueryTemplates();
@@ -38,7 +41,8 @@ export async function findStoredMessages(
 ): Promise<Map<string, StoredMessage>> {
   const found = new Map<string, StoredMessage>();
   if (identities.length === 0) return found;
-  const slices = dialect === 'postgres' ? [identities] : chunks(identities, MAX_PARAMETERS.sqlite / 3);
+  // SQLite: a repeated identity (the padding) finds the same row once.
+  const slices = dialect === 'postgres' ? [identities] : paddedChunks(identities, SQLITE_IDENTITIES_PER_STATEMENT);
   for (const slice of slices) {
     const rows = dialect === 'postgres' ? await findOnPostgres(trx, slice) : await findOnSqlite(trx, slice);
     for (const row of rows) {
