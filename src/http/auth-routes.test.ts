@@ -126,6 +126,10 @@ describe('account routes', () => {
       { name: 'unknown extra field', url: '/api/auth/register', payload: { username: 'erin', password: 'long enough', admin: true }, field: /^admin: unknown field$/ },
       { name: 'wrong type', url: '/api/auth/login', payload: { username: 'erin', password: 12345678 }, field: /^password: / },
       { name: 'refresh without token', url: '/api/auth/refresh', payload: {}, field: /^refreshToken: is required$/ },
+      // PostgreSQL cannot take U+0000 in a query parameter: a login with one used to answer 500.
+      { name: 'NUL in a login name', url: '/api/auth/login', payload: { username: 'er\u0000in', password: 'long enough' }, field: /^username: must not contain U\+0000/ },
+      { name: 'NUL in a password', url: '/api/auth/register', payload: { username: 'erin', password: 'long\u0000enough' }, field: /^password: must not contain U\+0000/ },
+      { name: 'lone surrogate in a password', url: '/api/auth/login', payload: { username: 'erin', password: 'long\ud800enough' }, field: /^password: must be well-formed Unicode/ },
     ];
     for (const { name, url, payload, field } of cases) {
       test(name, async () => {
