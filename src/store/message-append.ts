@@ -1,6 +1,6 @@
 /** `appendMessages`: the hot path, one transaction per batch (group commit). */
 import type { Kysely } from 'kysely';
-import type { AppendStatements } from './append-statements.js';
+import type { AppendStatements, LockedRoomRow } from './append-statements.js';
 import type { AppendResult, NewMessage, StoredMessage } from '../core/store.js';
 import type { SqlDialectName } from '../config/database-url.js';
 import type { Database } from './schema.js';
@@ -35,29 +35,25 @@ export async function appendMessages(
   batch: readonly NewMessage[],
 ): Promise<AppendResult[]> {
   if (batch.length === 0) return [];
-  return writeTransaction(db, dialect, (trx) =>
-    appendInTransaction({ build: trx, run: async (query) => (await trx.executeQuery(query)).rows }, dialect, batch),
-  );
+  return writeTransaction(db, dialect, (trx) => appendInTransaction(batchStatements(trx, dialect), batch));
 }
 
 /**
  * Stores a batch in the caller's write transaction. This is the only code that writes
- * messages or hands out seqs, on every dialect (a SQLite file's writer thread runs it too). A
- * fixed number of statements whatever the batch size: lock the batch's rooms, look up the
- * batch's identities, insert the new messages (multi-row, chunked under the parameter limit),
- * store the rooms' new `last_seq`. Results are in batch order; see
- * `MessageStore.appendMessages`.
+ * messages or hands out seqs, on every dialect (a SQLite file's writer thread runs it too, with
+ * its own statements: see `AppendStatements`): lock the batch's rooms, look up the batch's
+ * identities, number and insert the new messages, store the rooms' new `last_seq`. Results are
+ * in batch order; see `MessageStore.appendMessages`.
  */
-export async function appendInTransaction(
-  trx: AppendStatements,
-  dialect: SqlDialectName,
-  batch: readonly NewMessage[],
-): Promise<AppendResult[]> {
+export async function appendInTransaction(statements: AppendStatements, batch: readonly NewMessage[]): Promise<AppendResult[]> {
   const roomIds = [...new Set(batch.map((message) => message.roomId))].sort((a, b) => a - b);
-  const rooms = await lockRooms(trx, dialect, roomIds);
+  const rooms = new Map<number, LockedRoom>();
+  for (const row of await statements.lockRooms(roomIds)) rooms.set(row.id, { key: row.key, lastSeq: row.last_seq, advanced: false });
+  const missing = roomIds.filter((id) => !rooms.has(id));
+  if (missing.length > 0) throw new Error(`appendMessages: no room with id ${missing.join(', ')}`);
   // Read after the lock: a concurrent batch with the same clientMsgId has committed by now,
   // and READ COMMITTED shows its rows to this statement.
-  const stored = await findStoredMessages(trx, dialect, uniqueIdentities(batch));
+  const stored = await statements.findStored(uniqueIdentities(batch));
 
   const results: AppendResult[] = [];
   const fresh: StoredMessage[] = [];
@@ -79,10 +75,26 @@ export async function appendInTransaction(
   }
 
   if (fresh.length > 0) {
-    await insertMessages(trx, dialect, fresh);
-    await recordLastSeqs(trx, dialect, [...rooms].filter(([, room]) => room.advanced));
+    await statements.insert(fresh);
+    const advanced: { id: number; lastSeq: number }[] = [];
+    for (const [id, room] of rooms) if (room.advanced) advanced.push({ id, lastSeq: room.lastSeq });
+    await statements.recordLastSeqs(advanced);
   }
   return results;
+}
+
+/**
+ * The append's statements through Kysely, each over the whole batch: a fixed number of
+ * statements whatever the batch size, which is what PostgreSQL wants (a statement is a round
+ * trip). In-memory SQLite uses them too.
+ */
+export function batchStatements(db: Kysely<Database>, dialect: SqlDialectName): AppendStatements {
+  return {
+    lockRooms: (roomIds) => lockRooms(db, dialect, roomIds),
+    findStored: (identities) => findStoredMessages(db, dialect, identities),
+    insert: (messages) => insertMessages(db, dialect, messages),
+    recordLastSeqs: (rooms) => recordLastSeqs(db, dialect, rooms),
+  };
 }
 
 /** A room being appended to, with the seq counter this batch advances. */
@@ -99,32 +111,30 @@ interface LockedRoom {
  * a concurrent appender to the same room waits here, then reads the seq it left. SQLite: the
  * BEGIN IMMEDIATE of `writeTransaction` already holds the only write lock.
  */
-async function lockRooms(trx: AppendStatements, dialect: SqlDialectName, roomIds: readonly number[]): Promise<Map<number, LockedRoom>> {
-  const rooms = new Map<number, LockedRoom>();
+async function lockRooms(db: Kysely<Database>, dialect: SqlDialectName, roomIds: readonly number[]): Promise<LockedRoomRow[]> {
+  const rows: LockedRoomRow[] = [];
   for (const slice of paddedChunks(roomIds, LOCK_ROOMS_PER_STATEMENT)) {
     const query = templates.bind(`lock-rooms:${dialect}:${slice.length}`, slice, (value) => {
-      const select = trx.build
+      const select = db
         .selectFrom('rooms')
         .select(['id', 'key', 'last_seq'])
         .where('id', 'in', slice.map((_, i) => value(i)))
         .orderBy('id');
       return dialect === 'postgres' ? select.forUpdate() : select;
     });
-    for (const row of await trx.run(query)) rooms.set(row.id, { key: row.key, lastSeq: row.last_seq, advanced: false });
+    rows.push(...(await db.executeQuery(query)).rows);
   }
-  const missing = roomIds.filter((id) => !rooms.has(id));
-  if (missing.length > 0) throw new Error(`appendMessages: no room with id ${missing.join(', ')}`);
-  return rooms;
+  return rows;
 }
 
 /** Inserts the batch's new messages: multi-row, chunked under the parameter limit. */
-async function insertMessages(trx: AppendStatements, dialect: SqlDialectName, fresh: readonly StoredMessage[]): Promise<void> {
+async function insertMessages(db: Kysely<Database>, dialect: SqlDialectName, fresh: readonly StoredMessage[]): Promise<void> {
   const slices =
     dialect === 'sqlite' ? powerOfTwoChunks(fresh, INSERTS_PER_SQLITE_STATEMENT) : chunks(fresh, MAX_PARAMETERS.postgres / MESSAGE_PARAMETERS);
   for (const slice of slices) {
     const values = slice.flatMap((m) => [m.roomId, m.seq, m.senderId, m.text, m.createdAt, m.clientMsgId]);
     const query = templates.bind(`insert-messages:${dialect}:${slice.length}`, values, (value) =>
-      trx.build.insertInto('messages').values(
+      db.insertInto('messages').values(
         slice.map((_, row) => {
           const at = row * MESSAGE_PARAMETERS;
           return {
@@ -138,7 +148,7 @@ async function insertMessages(trx: AppendStatements, dialect: SqlDialectName, fr
         }),
       ),
     );
-    await trx.run(query);
+    await db.executeQuery(query);
   }
 }
 
@@ -147,12 +157,12 @@ async function insertMessages(trx: AppendStatements, dialect: SqlDialectName, fr
  * number of rooms. The rooms are locked (row locks on PostgreSQL, the write lock on SQLite),
  * so each counter is the room's true highest seq; nothing needs re-reading.
  */
-async function recordLastSeqs(trx: AppendStatements, dialect: SqlDialectName, advanced: readonly [number, LockedRoom][]): Promise<void> {
+async function recordLastSeqs(db: Kysely<Database>, dialect: SqlDialectName, advanced: readonly { readonly id: number; readonly lastSeq: number }[]): Promise<void> {
   // Two values per room: its id and its seq (the id is bound twice, in CASE and in IN).
   for (const slice of paddedChunks(advanced, RECORDS_PER_STATEMENT)) {
-    const values = slice.flatMap(([id, room]) => [id, room.lastSeq]);
+    const values = slice.flatMap((room) => [room.id, room.lastSeq]);
     const query = templates.bind(`record-last-seqs:${dialect}:${slice.length}`, values, (value) =>
-      trx.build
+      db
         .updateTable('rooms')
         // ELSE keeps the column's type for PostgreSQL, which would otherwise read the
         // parameters of THEN as text; no row reaches it (the IN list holds the same ids).
@@ -163,7 +173,7 @@ async function recordLastSeqs(trx: AppendStatements, dialect: SqlDialectName, ad
         })
         .where('id', 'in', slice.map((_, i) => value(2 * i))),
     );
-    await trx.run(query);
+    await db.executeQuery(query);
   }
 }
 

@@ -2,7 +2,8 @@
 import { sql } from 'kysely';
 import type { StoredMessage } from '../core/store.js';
 import type { SqlDialectName } from '../config/database-url.js';
-import type { AppendStatements } from './append-statements.js';
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
 import { paddedChunks } from './chunks.js';
 import type { MessageRow } from './rows.js';
 import { MESSAGE_COLUMNS, toStoredMessage } from './rows.js';
@@ -35,7 +36,7 @@ export function identityKey(message: MessageIdentity): string {
  * of the table.
  */
 export async function findStoredMessages(
-  trx: AppendStatements,
+  db: Kysely<Database>,
   dialect: SqlDialectName,
   identities: readonly MessageIdentity[],
 ): Promise<Map<string, StoredMessage>> {
@@ -44,7 +45,7 @@ export async function findStoredMessages(
   // SQLite: a repeated identity (the padding) finds the same row once.
   const slices = dialect === 'postgres' ? [identities] : paddedChunks(identities, SQLITE_IDENTITIES_PER_STATEMENT);
   for (const slice of slices) {
-    const rows = dialect === 'postgres' ? await findOnPostgres(trx, slice) : await findOnSqlite(trx, slice);
+    const rows = dialect === 'postgres' ? await findOnPostgres(db, slice) : await findOnSqlite(db, slice);
     for (const row of rows) {
       const message = toStoredMessage(row);
       found.set(identityKey(message), message);
@@ -59,14 +60,14 @@ export async function findStoredMessages(
  * into a hash join, which it picks on a young table whose statistics are stale, and which
  * then scans every message of the table for every batch.
  */
-async function findOnPostgres(trx: AppendStatements, identities: readonly MessageIdentity[]): Promise<MessageRow[]> {
+async function findOnPostgres(db: Kysely<Database>, identities: readonly MessageIdentity[]): Promise<MessageRow[]> {
   const values = [identities.map((i) => i.roomId), identities.map((i) => i.senderId), identities.map((i) => i.clientMsgId)];
   const query = templates.bind('find-stored:postgres', values, (value: Placeholder) => {
     const keys = sql<{ room_id: number; sender_id: number; client_msg_id: string }>`unnest(
       cast(${value(0)} as integer[]),
       cast(${value(1)} as integer[]),
       cast(${value(2)} as text[]))`.as<'k'>(sql`k(room_id, sender_id, client_msg_id)`);
-    return trx.build
+    return db
       .selectFrom(keys)
       .innerJoinLateral(
         (eb) =>
@@ -84,23 +85,23 @@ async function findOnPostgres(trx: AppendStatements, identities: readonly Messag
       .innerJoin('users as u', 'u.id', 'm.sender_id')
       .select(MESSAGE_COLUMNS);
   });
-  return [...(await trx.run(query))];
+  return (await db.executeQuery(query)).rows;
 }
 
 /**
  * SQLite: no arrays, so a row-value IN over a VALUES list (SQLite wants a subquery on the
  * right of a row-value IN); its planner probes the unique index once per row.
  */
-async function findOnSqlite(trx: AppendStatements, identities: readonly MessageIdentity[]): Promise<MessageRow[]> {
+async function findOnSqlite(db: Kysely<Database>, identities: readonly MessageIdentity[]): Promise<MessageRow[]> {
   const values = identities.flatMap((i) => [i.roomId, i.senderId, i.clientMsgId]);
   const query = templates.bind(`find-stored:sqlite:${identities.length}`, values, (value: Placeholder) => {
     const tuples = sql.join(identities.map((_, i) => sql`(${value(3 * i)}, ${value(3 * i + 1)}, ${value(3 * i + 2)})`));
-    return trx.build
+    return db
       .selectFrom('messages as m')
       .innerJoin('rooms as r', 'r.id', 'm.room_id')
       .innerJoin('users as u', 'u.id', 'm.sender_id')
       .select(MESSAGE_COLUMNS)
       .where(sql<boolean>`(m.room_id, m.sender_id, m.client_msg_id) in (values ${tuples})`);
   });
-  return [...(await trx.run(query))];
+  return (await db.executeQuery(query)).rows;
 }
