@@ -13,10 +13,11 @@ import { writeTransaction } from './write-transaction.js';
 const MESSAGE_PARAMETERS = 6;
 
 /**
- * Rows per statement. Lists that may repeat a value (rooms to lock, seqs to record) are padded
- * to a power of two; inserted messages are split into power-of-two slices on SQLite, where a
- * statement more costs microseconds, and sent in one statement to PostgreSQL, where it costs
- * a round trip. Either way the statements take few shapes (see `paddedChunks`).
+ * Rows per batch statement. Lists that may repeat a value (rooms to lock, seqs to record) are
+ * padded to a power of two; inserted messages are split into power-of-two slices on SQLite (in
+ * memory: a file's writer thread runs its own statements), where one statement more costs
+ * microseconds, and sent in one statement to PostgreSQL, where it costs a round trip. Either
+ * way the statements take few shapes (see `paddedChunks`).
  */
 const LOCK_ROOMS_PER_STATEMENT = 1024;
 const INSERTS_PER_SQLITE_STATEMENT = 128;
