@@ -117,7 +117,8 @@ export class Hub {
       // Within an interval only a change of state is worth a trailing event; a repeated
       // `active:true` is the leading edge of the next interval, unless a stop came between.
       worthSending: (sent, latest) => sent.active !== latest.active || latest.afterStop === true,
-      merge: (pending, next) => (!pending.active && next.active ? { ...next, afterStop: true } : { ...next, afterStop: pending.afterStop === true && next.active }),
+      // A start carries the stop it replaced (or that the start it replaced carried).
+      merge: (pending, next) => ({ ...next, afterStop: next.active && (!pending.active || pending.afterStop === true) }),
     });
     this.#receipts = new KeyedThrottle<ReadReceipt>({
       intervalMs: this.#options.receiptThrottleMs,

@@ -65,19 +65,17 @@ const STATEMENT_CACHE_SIZE = 256;
  * not iterated concurrently, and Kysely runs each to completion with `all()` or `run()`.
  */
 function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
-  return { close: () => database.close(), prepare: statementCache(database) };
-}
-
-/** `database.prepare`, with the statements kept by SQL text (at most `STATEMENT_CACHE_SIZE`). */
-export function statementCache(database: BetterSqlite3.Database): (sql: string) => BetterSqlite3.Statement {
   const statements = new Map<string, BetterSqlite3.Statement>();
-  return (sql) => {
-    let statement = statements.get(sql);
-    if (statement === undefined) {
-      statement = database.prepare(sql);
-      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
-      statements.set(sql, statement);
-    }
-    return statement;
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = database.prepare(sql);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
   };
 }

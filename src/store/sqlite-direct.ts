@@ -9,7 +9,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { AppendResult, NewMessage } from '../core/store.js';
+import type { AppendResult, NewMessage, StoredMessage } from '../core/store.js';
 import type { AppendStatements, LockedRoomRow } from './append-statements.js';
 import { appendInTransaction } from './message-append.js';
 import { MESSAGE_COLUMNS, toStoredMessage, type MessageRow } from './rows.js';
@@ -69,7 +69,7 @@ function rowStatements(connection: BetterSqlite3.Database, build: Kysely<Databas
       return Promise.resolve(rows);
     },
     findStored(identities) {
-      const found = new Map<string, ReturnType<typeof toStoredMessage>>();
+      const found = new Map<string, StoredMessage>();
       for (const identity of identities) {
         const row = selectMessage.get(identity.roomId, identity.senderId, identity.clientMsgId);
         if (row !== undefined) found.set(identityKey(identity), toStoredMessage(row));

@@ -1,8 +1,8 @@
 /** Finding which (room, sender, clientMsgId) of a batch are already stored: one query per batch. */
 import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { StoredMessage } from '../core/store.js';
 import type { SqlDialectName } from '../config/database-url.js';
-import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { paddedChunks } from './chunks.js';
 import type { MessageRow } from './rows.js';
