@@ -48,14 +48,24 @@ function run(passFiles, concurrency) {
       ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...passFiles],
       { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
     );
-    let tail = '';
+    // The counts are read line by line as they pass: the reporter prints them before the
+    // details of every failure, which can run to any length.
+    const counts = { pass: 0, fail: 0, skipped: 0, cancelled: 0 };
+    let partial = '';
+    const read = (line) => {
+      const match = /^ℹ (pass|fail|skipped|cancelled) (\d+)$/.exec(line);
+      if (match !== null) counts[match[1]] = Number(match[2]);
+    };
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
-      tail = (tail + chunk.toString()).slice(-4000);
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop();
+      lines.forEach(read);
     });
     child.on('close', (code) => {
-      const counts = {};
-      for (const key of ['pass', 'fail', 'skipped', 'cancelled']) counts[key] = Number(new RegExp(`ℹ ${key} (\\d+)`).exec(tail)?.[1] ?? 0);
+      read(partial);
+      // A pass that failed without printing its counts (a crash) still counts as a failure.
+      if (code !== 0 && counts.fail + counts.cancelled === 0) counts.fail = 1;
       resolve({ ok: code === 0, counts });
     });
   });
