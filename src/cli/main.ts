@@ -33,7 +33,7 @@ function buildProgram(): Command {
     .showHelpAfterError('(run hubbub --help for usage)')
     .exitOverride();
 
-  const databaseOption = new Option('--database-url <url>', 'DATABASE_URL: a file path, sqlite: URL or postgres:// URL');
+  const databaseOption = new Option('--database-url <url>', 'DATABASE_URL: a file path, sqlite: URL, postgres:// or mysql:// URL');
   program
     .command('serve')
     .description('run the server (HTTP API, WebSocket endpoint and web app)')

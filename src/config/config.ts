@@ -14,7 +14,7 @@ export interface Config {
   readonly nodeEnv: NodeEnv;
   readonly port: number;
   readonly host: string;
-  /** A file path, a `sqlite:` URL (`sqlite::memory:` too) or a `postgres://` URL, as given. */
+  /** A file path, a `sqlite:` URL (`sqlite::memory:` too), a `postgres://` or a `mysql://` URL, as given. */
   readonly databaseUrl: string;
   /** Absolute folder for server-owned files (the generated JWT secret). */
   readonly dataDir: string;

@@ -24,13 +24,20 @@ describe('parseDatabaseUrl', () => {
     assert.deepEqual(parseDatabaseUrl('postgresql://db/hubbub'), { dialect: 'postgres', connectionString: 'postgresql://db/hubbub' });
   });
 
+  it('passes mysql:// and mariadb:// URLs through whole', () => {
+    const url = 'mysql://app:secret@db:3306/hubbub';
+    assert.deepEqual(parseDatabaseUrl(url), { dialect: 'mysql', connectionString: url });
+    assert.deepEqual(parseDatabaseUrl('mariadb://db/hubbub'), { dialect: 'mysql', connectionString: 'mariadb://db/hubbub' });
+    assert.throws(() => parseDatabaseUrl('mysql:db'), /mysql:\/\//);
+  });
+
   it('rejects empty and unsupported URLs without echoing credentials', () => {
     assert.throws(() => parseDatabaseUrl(''), /empty/);
     assert.throws(() => parseDatabaseUrl('sqlite:'), /names no file/);
     assert.throws(() => parseDatabaseUrl('postgres:db'), /postgres:\/\//);
     assert.throws(
-      () => parseDatabaseUrl('mysql://root:hunter2@db/hubbub'),
-      (error: Error) => /unsupported database URL scheme "mysql:"/.test(error.message) && !error.message.includes('hunter2'),
+      () => parseDatabaseUrl('oracle://root:hunter2@db/hubbub'),
+      (error: Error) => /unsupported database URL scheme "oracle:"/.test(error.message) && !error.message.includes('hunter2'),
     );
   });
 });

@@ -70,7 +70,7 @@ function checkCombination(config: Config): void {
       {
         key: 'REDIS_URL',
         message:
-          'is set, which runs several nodes, but DATABASE_URL is SQLite, which only one process can serve: use a postgres:// DATABASE_URL, or unset REDIS_URL for a single node',
+          'is set, which runs several nodes, but DATABASE_URL is SQLite, which only one process can serve: use a postgres:// or mysql:// DATABASE_URL, or unset REDIS_URL for a single node',
       },
     ]);
   }

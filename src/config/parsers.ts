@@ -96,7 +96,7 @@ export function redisPrefix(): z.ZodType<string> {
   });
 }
 
-/** A file path, a `sqlite:` URL or a `postgres://` / `postgresql://` URL (the rules the store opens by). */
+/** A file path, a `sqlite:` URL, a `postgres://` / `postgresql://` URL or a `mysql://` / `mariadb://` URL (the rules the store opens by). */
 export function databaseUrl(): z.ZodType<string> {
   return z.string().transform((raw, ctx) => {
     const value = raw.trim();

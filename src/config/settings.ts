@@ -44,7 +44,7 @@ export const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingVal
   databaseUrl: {
     env: 'DATABASE_URL',
     default: './data/hubbub.db',
-    description: 'a file path or `sqlite:` URL (SQLite), or `postgres://…`',
+    description: 'a file path or `sqlite:` URL (SQLite), `postgres://…` (PostgreSQL) or `mysql://…` (MySQL 8, MariaDB 10.11+)',
     secret: true,
     schema: databaseUrl(),
   },

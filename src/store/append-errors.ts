@@ -3,6 +3,7 @@
  * `ContentRefusedError`, which group commit answers by isolating the message at fault.
  */
 import { ContentRefusedError } from '../core/store.js';
+import { isMysqlContentError } from './mysql-errors.js';
 
 /**
  * PostgreSQL SQLSTATE classes about the data itself: 22 data exception (a NUL or an invalid
@@ -16,6 +17,7 @@ const SQLITE_CONTENT_CODES = ['SQLITE_CONSTRAINT', 'SQLITE_MISMATCH', 'SQLITE_TO
 
 /** Whether a database error is about the content of what was written. */
 export function isContentError(error: unknown): boolean {
+  if (isMysqlContentError(error)) return true;
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return false;
   if (/^[0-9A-Z]{5}$/.test(code)) return POSTGRES_CONTENT_CLASSES.has(code.slice(0, 2));

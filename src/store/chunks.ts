@@ -2,9 +2,10 @@
 
 /**
  * The most bound parameters one statement may carry: SQLite's SQLITE_MAX_VARIABLE_NUMBER
- * (32766 since 3.32) and PostgreSQL's wire-protocol limit (a 16-bit count).
+ * (32766 since 3.32), PostgreSQL's wire-protocol limit (a 16-bit count) and MySQL's limit of
+ * a prepared statement's placeholders (the same count).
  */
-export const MAX_PARAMETERS = { sqlite: 32766, postgres: 65535 } as const;
+export const MAX_PARAMETERS = { sqlite: 32766, postgres: 65535, mysql: 65535 } as const;
 
 /** `items` in consecutive slices of at most `size` (at least 1). */
 export function chunks<T>(items: readonly T[], size: number): T[][] {

@@ -1,16 +1,25 @@
 /** The `RoomStore` queries about memberships and read positions. */
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { MembershipRecord, UserRecord } from '../core/store.js';
+import type { SqlDialectName } from '../config/database-url.js';
 import type { Database } from './schema.js';
 import { ROOM_COLUMNS, toRoomRecord, toUserRecord } from './rows.js';
+import { isDuplicateKey, retryingLockConflicts } from './mysql-errors.js';
 
 /** Adds a member with read position 0; false when already a member. */
-export async function addMember(db: Kysely<Database>, roomId: number, userId: number, now: number): Promise<boolean> {
-  const result = await db
-    .insertInto('memberships')
-    .values({ room_id: roomId, user_id: userId, read_seq: 0, joined_at: now })
-    .onConflict((oc) => oc.columns(['room_id', 'user_id']).doNothing())
-    .executeTakeFirst();
+export async function addMember(db: Kysely<Database>, dialect: SqlDialectName, roomId: number, userId: number, now: number): Promise<boolean> {
+  const insert = db.insertInto('memberships').values({ room_id: roomId, user_id: userId, read_seq: 0, joined_at: now });
+  if (dialect === 'mysql') {
+    // No ON CONFLICT: the primary key refuses a second membership.
+    try {
+      await insert.execute();
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+  const result = await insert.onConflict((oc) => oc.columns(['room_id', 'user_id']).doNothing()).executeTakeFirst();
   return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
 }
 
@@ -71,9 +80,9 @@ export async function countMemberships(db: Kysely<Database>, userId: number): Pr
 }
 
 /**
- * Keys of the user's rooms with at most `maxMembers` members. Each room's count stops at
- * `maxMembers + 1` rows (a LIMIT in the subquery), so a room of a million members costs what
- * a room of a hundred does.
+ * Keys of the user's rooms with at most `maxMembers` members. Each room's check stops at
+ * `maxMembers + 1` rows (see `atMostMembers`), so a room of a million members costs what a
+ * room of a hundred does.
  */
 export async function listSmallRooms(db: Kysely<Database>, userId: number, maxMembers: number): Promise<string[]> {
   const rows = await db
@@ -81,7 +90,7 @@ export async function listSmallRooms(db: Kysely<Database>, userId: number, maxMe
     .innerJoin('rooms as r', 'r.id', 'mine.room_id')
     .select('r.key')
     .where('mine.user_id', '=', userId)
-    .where((eb) => eb(cappedMemberCount(eb, maxMembers), '<=', maxMembers))
+    .where((eb) => atMostMembers(eb, maxMembers))
     .orderBy('r.key')
     .execute();
   return rows.map((row) => row.key);
@@ -90,7 +99,7 @@ export async function listSmallRooms(db: Kysely<Database>, userId: number, maxMe
 /**
  * Users sharing a room of at most `maxRoomSize` members with `userId`, the user excluded, each
  * once. Large rooms are left out on purpose: listing them on every connect would cost
- * O(members) per connection (O(members²) for a room's reconnect storm), and each room's count
+ * O(members) per connection (O(members²) for a room's reconnect storm), and each room's check
  * stops at `maxRoomSize + 1` rows so that telling a large room apart is cheap too.
  */
 export async function listCoMembers(db: Kysely<Database>, userId: number, maxRoomSize: number): Promise<{ id: number; username: string }[]> {
@@ -100,7 +109,7 @@ export async function listCoMembers(db: Kysely<Database>, userId: number, maxRoo
         .selectFrom('memberships as mine')
         .select('mine.room_id')
         .where('mine.user_id', '=', userId)
-        .where((eb) => eb(cappedMemberCount(eb, maxRoomSize), '<=', maxRoomSize)),
+        .where((eb) => atMostMembers(eb, maxRoomSize)),
     )
     .selectFrom('small_rooms')
     .innerJoin('memberships as theirs', 'theirs.room_id', 'small_rooms.room_id')
@@ -116,26 +125,38 @@ export async function listCoMembers(db: Kysely<Database>, userId: number, maxRoo
  * Moves the read position forward to `seq`, never back, in one statement (two devices
  * reading at once cannot move it backwards); 0 for a non-member, who gets no row.
  */
-export async function advanceReadSeq(db: Kysely<Database>, roomId: number, userId: number, seq: number): Promise<number> {
-  const row = await db
-    .updateTable('memberships')
-    // CASE rather than max()/greatest(): SQLite and PostgreSQL spell those differently.
-    .set((eb) => ({
-      read_seq: eb.case().when('read_seq', '<', seq).then(seq).else(eb.ref('read_seq')).end(),
-    }))
-    .where('room_id', '=', roomId)
-    .where('user_id', '=', userId)
-    .returning('read_seq')
-    .executeTakeFirst();
-  return row?.read_seq ?? 0;
+export async function advanceReadSeq(db: Kysely<Database>, dialect: SqlDialectName, roomId: number, userId: number, seq: number): Promise<number> {
+  const advance = (trx: Kysely<Database>) =>
+    trx
+      .updateTable('memberships')
+      // CASE rather than max()/greatest(): the dialects spell those differently.
+      .set((eb) => ({
+        read_seq: eb.case().when('read_seq', '<', seq).then(seq).else(eb.ref('read_seq')).end(),
+      }))
+      .where('room_id', '=', roomId)
+      .where('user_id', '=', userId);
+  if (dialect !== 'mysql') return (await advance(db).returning('read_seq').executeTakeFirst())?.read_seq ?? 0;
+  // MySQL has no RETURNING: the update's row lock, held until commit, makes the read that
+  // follows see the position this update left.
+  return retryingLockConflicts(() =>
+    db.transaction().execute(async (trx) => {
+      await advance(trx).execute();
+      const row = await trx.selectFrom('memberships').select('read_seq').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst();
+      return row?.read_seq ?? 0;
+    }),
+  );
 }
 
 /**
- * The member count of the room of `mine.room_id`, counted up to `max + 1` at most: enough to
- * tell whether it is over `max`, at the cost of `max + 1` index entries whatever its size.
+ * Whether the room of `mine.room_id` has at most `max` members: whether it has no member at
+ * position `max + 1` of its primary key, at the cost of `max + 1` index entries whatever its
+ * size. A scalar subquery with OFFSET rather than a count over a LIMITed derived table:
+ * MariaDB lets no derived table refer to the outer query.
  */
-function cappedMemberCount(eb: ExpressionBuilder<Database & { mine: Database['memberships'] }, 'mine'>, max: number) {
-  return eb
-    .selectFrom((sub) => sub.selectFrom('memberships as c').select('c.user_id').whereRef('c.room_id', '=', 'mine.room_id').limit(max + 1).as('capped'))
-    .select((inner) => inner.fn.countAll().as('n'));
+function atMostMembers(eb: ExpressionBuilder<Database & { mine: Database['memberships'] }, 'mine'>, max: number) {
+  return eb(
+    eb.selectFrom('memberships as c').select('c.user_id').whereRef('c.room_id', '=', 'mine.room_id').orderBy('c.user_id').limit(1).offset(max),
+    'is',
+    null,
+  );
 }

@@ -16,11 +16,16 @@ const MESSAGE_PARAMETERS = 6;
  * Rows per batch statement. Lists that may repeat a value (rooms to lock, seqs to record) are
  * padded to a power of two; inserted messages are split into power-of-two slices on SQLite (in
  * memory: a file's writer thread runs its own statements), where one statement more costs
- * microseconds, and sent in one statement to PostgreSQL, where it costs a round trip. Either
+ * microseconds, and sent in one statement to PostgreSQL and MySQL, where it costs a round trip. Either
  * way the statements take few shapes (see `paddedChunks`).
  */
 const LOCK_ROOMS_PER_STATEMENT = 1024;
 const INSERTS_PER_SQLITE_STATEMENT = 128;
+/**
+ * MySQL takes a statement in one packet of at most `max_allowed_packet` bytes (16 MiB by
+ * default on MariaDB): 500 messages of the longest text (4000 characters of 4 bytes) fit.
+ */
+const INSERTS_PER_MYSQL_STATEMENT = 500;
 const RECORDS_PER_STATEMENT = 512;
 
 /** The append path's statements, compiled once per dialect and size (see `QueryTemplates`). */
@@ -107,8 +112,9 @@ interface LockedRoom {
 }
 
 /**
- * Reads the rooms' `last_seq` (`roomIds` ascending), locked until commit. PostgreSQL: SELECT … FOR UPDATE, in id
- * order so that two batches sharing rooms lock them in the same order and cannot deadlock;
+ * Reads the rooms' `last_seq` (`roomIds` ascending), locked until commit. PostgreSQL and
+ * MySQL: SELECT … FOR UPDATE, in id order so that two batches sharing rooms lock them in the
+ * same order and cannot deadlock;
  * a concurrent appender to the same room waits here, then reads the seq it left. SQLite: the
  * BEGIN IMMEDIATE of `writeTransaction` already holds the only write lock.
  */
@@ -121,7 +127,7 @@ async function lockRooms(db: Kysely<Database>, dialect: SqlDialectName, roomIds:
         .select(['id', 'key', 'last_seq'])
         .where('id', 'in', slice.map((_, i) => value(i)))
         .orderBy('id');
-      return dialect === 'postgres' ? select.forUpdate() : select;
+      return dialect === 'sqlite' ? select : select.forUpdate();
     });
     rows.push(...(await db.executeQuery(query)).rows);
   }
@@ -131,7 +137,9 @@ async function lockRooms(db: Kysely<Database>, dialect: SqlDialectName, roomIds:
 /** Inserts the batch's new messages: multi-row, chunked under the parameter limit. */
 async function insertMessages(db: Kysely<Database>, dialect: SqlDialectName, fresh: readonly StoredMessage[]): Promise<void> {
   const slices =
-    dialect === 'sqlite' ? powerOfTwoChunks(fresh, INSERTS_PER_SQLITE_STATEMENT) : chunks(fresh, MAX_PARAMETERS.postgres / MESSAGE_PARAMETERS);
+    dialect === 'sqlite'
+      ? powerOfTwoChunks(fresh, INSERTS_PER_SQLITE_STATEMENT)
+      : chunks(fresh, dialect === 'mysql' ? INSERTS_PER_MYSQL_STATEMENT : MAX_PARAMETERS.postgres / MESSAGE_PARAMETERS);
   for (const slice of slices) {
     const values = slice.flatMap((m) => [m.roomId, m.seq, m.senderId, m.text, m.createdAt, m.clientMsgId]);
     const query = templates.bind(`insert-messages:${dialect}:${slice.length}`, values, (value) =>

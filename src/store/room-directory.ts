@@ -5,8 +5,11 @@ import type { DirectoryEntry, DirectoryQuery } from '../core/store.js';
 import type { Database } from './schema.js';
 import { ROOM_COLUMNS, toRoomRecord } from './rows.js';
 
-/** The LIKE escape character of `containsPattern`. */
-const LIKE_ESCAPE = '\\';
+/**
+ * The LIKE escape character of `containsPattern`: not a backslash, which MySQL's string
+ * literals would read as an escape of their own.
+ */
+const LIKE_ESCAPE = '!';
 
 /**
  * Public rooms whose key contains `q` (any letter case), with keys after `after`, ordered by
@@ -27,7 +30,7 @@ export async function listDirectory(db: Kysely<Database>, query: DirectoryQuery)
     .limit(limit);
   if (after !== undefined) select = select.where('r.key', '>', after);
   if (q !== undefined && q !== '') {
-    // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+    // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's and MySQL's (with a binary collation) do not.
     select = select.where(sql<boolean>`lower(${sql.ref('r.key')}) like ${containsPattern(q.toLowerCase())} escape ${sql.lit(LIKE_ESCAPE)}`);
   }
   const rows = await select.execute();
@@ -36,5 +39,5 @@ export async function listDirectory(db: Kysely<Database>, query: DirectoryQuery)
 
 /** A LIKE pattern matching text that contains `text`, its `%`, `_` and escape characters taken literally. */
 function containsPattern(text: string): string {
-  return `%${text.replace(/[%_\\]/g, (char) => LIKE_ESCAPE + char)}%`;
+  return `%${text.replace(/[%_!]/g, (char) => LIKE_ESCAPE + char)}%`;
 }

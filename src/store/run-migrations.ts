@@ -1,9 +1,9 @@
 /** Bringing a database's schema up to date with `migrations/`. */
 import { Migrator, sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import type { SqlDialectName } from '../config/database-url.js';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
+import type { SchemaDialect } from './migrations/schema-dialect.js';
 
 /** What a migration run did. */
 export interface MigrationReport {
@@ -15,14 +15,14 @@ export interface MigrationReport {
  * Applies every pending migration (Kysely's `Migrator`, which serialises concurrent runs with
  * a lock). Throws naming the migration that failed; earlier ones in the run stay applied.
  */
-export async function runMigrations(db: Kysely<Database>, dialect: SqlDialectName): Promise<MigrationReport> {
+export async function runMigrations(db: Kysely<Database>, dialect: SchemaDialect): Promise<MigrationReport> {
   const migrator = new Migrator({
     db,
     provider: migrationProvider(dialect),
     // On PostgreSQL, name the schema the connection works in: without it Kysely decides
     // whether its bookkeeping table exists by looking in every schema of the database, and
     // another schema's table (another deployment, a parallel test) would fool it.
-    ...(dialect === 'postgres' ? { migrationTableSchema: await currentSchema(db) } : {}),
+    ...(dialect.name === 'postgres' ? { migrationTableSchema: await currentSchema(db) } : {}),
   });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) {

@@ -1,5 +1,5 @@
-// Several writers appending to the same rooms at once: PostgreSQL through two SqlStore
-// instances with separate pools (as two server processes would), SQLite through two child
+// Several writers appending to the same rooms at once: PostgreSQL and MySQL through two
+// SqlStore instances with separate pools (as two server processes would), SQLite through two child
 // processes on one WAL file. Whatever the interleaving, every room's seqs must come out as
 // exactly 1..N, each (room, sender, clientMsgId) stored once, and both writers must agree on
 // the seq of a message they both sent.
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppendResult, NewMessage, RoomRecord, UserRecord } from '../core/store.js';
 import { createTestDatabase } from '../../test/support/postgres.js';
+import { createTestMysqlDatabase } from '../../test/support/mysql.js';
 import { openStore } from './open-store.js';
 import type { SqlStore } from './sql-store.js';
 
@@ -88,43 +89,53 @@ async function assertConsistent(store: SqlStore, fixture: Fixture, batchResults:
   for (const key of seqs.keys()) assert.equal(creations.get(key), 1, `${key} created ${creations.get(key) ?? 0} times`);
 }
 
-const probe = await createTestDatabase();
-await probe?.drop();
+/** A server database the two stores share: a fresh one per suite. */
+type ServerDatabase = { url: string; drop(): Promise<void> } | undefined;
 
-describe('concurrent appends on PostgreSQL (two stores, separate pools)', { skip: probe === undefined ? 'PostgreSQL unreachable' : false }, () => {
-  let database: { url: string; drop(): Promise<void> } | undefined;
-  before(async () => {
-    database = await createTestDatabase();
-  });
-  after(async () => {
-    await database?.drop();
-  });
+const servers: { name: string; create: () => Promise<ServerDatabase> }[] = [
+  { name: 'PostgreSQL', create: createTestDatabase },
+  { name: 'MySQL', create: createTestMysqlDatabase },
+];
 
-  it('serialises concurrent migrations: one store applies, the other finds nothing to do', async () => {
-    const stores = [await openStore(database!.url, { migrate: false }), await openStore(database!.url, { migrate: false })];
-    try {
-      const reports = await Promise.all(stores.map((store) => store.migrate()));
-      assert.deepEqual(reports.map((report) => report.applied).sort(), [[], ['0001-initial', '0002-token-generation', '0003-public-room-directory', '0004-dm-participants']]);
-    } finally {
-      await Promise.all(stores.map((store) => store.close()));
-    }
-  });
+for (const server of servers) {
+  // Probe once at load time: `describe` must know whether to skip before any test runs.
+  const probe = await server.create();
+  await probe?.drop();
+  describe(`concurrent appends on ${server.name} (two stores, separate pools)`, { skip: probe === undefined ? `${server.name} unreachable` : false }, () => {
+    let database: ServerDatabase;
+    before(async () => {
+      database = await server.create();
+    });
+    after(async () => {
+      await database?.drop();
+    });
 
-  it('keeps seqs gapless and unique and clientMsgIds single', async () => {
-    const [storeA, storeB] = [await openStore(database!.url, { poolSize: 5 }), await openStore(database!.url, { poolSize: 5 })];
-    try {
-      const fixture = await createFixture(storeA);
-      // Every batch of both writers in flight at once.
-      const batchResults = await Promise.all([
-        ...batchesFor('a', fixture).map((batch) => storeA.appendMessages(batch)),
-        ...batchesFor('b', fixture).map((batch) => storeB.appendMessages(batch)),
-      ]);
-      await assertConsistent(storeA, fixture, batchResults);
-    } finally {
-      await Promise.all([storeA.close(), storeB.close()]);
-    }
+    it('serialises concurrent migrations: one store applies, the other finds nothing to do', async () => {
+      const stores = [await openStore(database!.url, { migrate: false }), await openStore(database!.url, { migrate: false })];
+      try {
+        const reports = await Promise.all(stores.map((store) => store.migrate()));
+        assert.deepEqual(reports.map((report) => report.applied).sort(), [[], ['0001-initial', '0002-token-generation', '0003-public-room-directory', '0004-dm-participants']]);
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+      }
+    });
+
+    it('keeps seqs gapless and unique and clientMsgIds single', async () => {
+      const [storeA, storeB] = [await openStore(database!.url, { poolSize: 5 }), await openStore(database!.url, { poolSize: 5 })];
+      try {
+        const fixture = await createFixture(storeA);
+        // Every batch of both writers in flight at once.
+        const batchResults = await Promise.all([
+          ...batchesFor('a', fixture).map((batch) => storeA.appendMessages(batch)),
+          ...batchesFor('b', fixture).map((batch) => storeB.appendMessages(batch)),
+        ]);
+        await assertConsistent(storeA, fixture, batchResults);
+      } finally {
+        await Promise.all([storeA.close(), storeB.close()]);
+      }
+    });
   });
-});
+}
 
 // One better-sqlite3 connection blocks its whole process while it waits for the write lock,
 // so two writers must be two processes, as they would be in production.

@@ -1,13 +1,15 @@
 // The Store conformance suite, run against every SQL target: SQLite in memory, SQLite in a
-// WAL file, and PostgreSQL in a throw-away schema. Each target shares one store across its
+// WAL file, PostgreSQL in a throw-away schema and MySQL (MariaDB here) in a throw-away database. Each target shares one store across its
 // tests, so every test makes its own users and rooms (unique names) and asserts only on them.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MAX_TEXT_LENGTH } from '../protocol/limits.js';
 import { ContentRefusedError, type NewMessage, type RoomRecord, type RoomVisibility, type UserRecord } from '../core/store.js';
 import { createTestDatabase } from '../../test/support/postgres.js';
+import { createTestMysqlDatabase } from '../../test/support/mysql.js';
 import { openStore } from './open-store.js';
 import type { SqlStore } from './sql-store.js';
 
@@ -27,8 +29,8 @@ function unique(prefix: string): string {
   return `${prefix}${counter}x${process.pid}`;
 }
 
-function describeStoreConformance(name: string, factory: TargetFactory | undefined): void {
-  describe(name, { skip: factory === undefined ? 'PostgreSQL unreachable' : false }, () => {
+function describeStoreConformance(name: string, factory: TargetFactory | undefined, unreachable = 'PostgreSQL unreachable'): void {
+  describe(name, { skip: factory === undefined ? unreachable : false }, () => {
     let target: Target | undefined;
     let store: SqlStore;
 
@@ -70,6 +72,17 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         assert.deepEqual(await store.findUserById(created.id), created);
         assert.deepEqual(await store.findUserByName(name.toLowerCase()), created);
         assert.deepEqual(await store.findUserByName(name.toUpperCase()), created);
+      });
+
+      it('tells apart names that differ in accents or trailing spaces, and room keys in case', async () => {
+        const base = unique('acc');
+        assert.ok(await store.createUser(`${base}e`, 'h', 1));
+        assert.ok(await store.createUser(`${base}é`, 'h', 1), 'é is not e');
+        assert.ok(await store.createUser(`${base}e `, 'h', 1), 'a trailing space makes another name');
+        assert.equal((await store.findUserByName(`${base}é`))?.username, `${base}é`);
+        const key = unique('Key');
+        assert.ok(await store.createRoom(key, 'public', 1));
+        assert.ok(await store.createRoom(key.toLowerCase(), 'public', 1), 'room keys are compared exactly');
       });
 
       it('refuses a name taken in another letter case', async () => {
@@ -449,6 +462,7 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         assert.ok(refused instanceof ContentRefusedError);
         const { name, code } = refused.cause as Error & { code?: unknown };
         if (store.dialect === 'postgres') assert.equal(code, '23503');
+        else if (store.dialect === 'mysql') assert.equal(code, 'ER_NO_REFERENCED_ROW_2');
         else assert.deepEqual([name, code], ['SqliteError', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
         assert.equal((await store.findRoom(r.key))?.lastSeq, 0);
       });
@@ -466,6 +480,46 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
           [7, false],
         ]);
         assert.equal((await store.findRoom(r.key))?.lastSeq, 12_001);
+      });
+
+      it('stores every code point and reads it back exactly, live and in history', async () => {
+        // Every Unicode scalar value but NUL (refused at the edge), in messages of the longest
+        // text: the four-byte ones (emoji, every supplementary plane) are where a database
+        // without full UTF-8 (MySQL's three-byte utf8) would fail or mangle.
+        const texts: string[] = [];
+        let text = '';
+        for (let codePoint = 1; codePoint <= 0x10ffff; codePoint++) {
+          if (codePoint >= 0xd800 && codePoint <= 0xdfff) continue;
+          const char = String.fromCodePoint(codePoint);
+          if (text.length + char.length > MAX_TEXT_LENGTH) {
+            texts.push(text);
+            text = '';
+          }
+          text += char;
+        }
+        texts.push(text, '👩🏽‍💻 café ﷽ e\u0301 \u202egnp.exe 𝕏 \u{10ffff}', ' padded  ');
+        const [a, r] = [await user(), await room()];
+        const results = await store.appendMessages(texts.map((t, i) => message(r, a, `cp${i}`, t)));
+        assert.deepEqual(results.map((result) => result.message.text), texts);
+        const stored: string[] = [];
+        let after = 0;
+        for (;;) {
+          const page = await store.history(r.id, { after, limit: 100 });
+          stored.push(...page.messages.map((m) => m.text));
+          if (!page.hasMore) break;
+          after = page.messages.at(-1)!.seq;
+        }
+        assert.equal(stored.length, texts.length);
+        for (let i = 0; i < texts.length; i++) assert.ok(stored[i] === texts[i], `message ${i} came back different`);
+      });
+
+      it('tells apart clientMsgIds that differ only in case, accents or trailing spaces', async () => {
+        const [a, r] = [await user(), await room()];
+        const ids = ['id', 'ID', 'id ', 'íd', 'i\u0301d', 'id\t'];
+        const results = await store.appendMessages(ids.map((id) => message(r, a, id)));
+        assert.deepEqual(results.map((result) => [result.message.clientMsgId, result.created]), ids.map((id) => [id, true]));
+        const again = await store.appendMessages(ids.map((id) => message(r, a, id)).reverse());
+        assert.deepEqual(again.map((result) => [result.message.clientMsgId, result.message.seq, result.created]), ids.map((id, i) => [id, i + 1, false]).reverse());
       });
     });
 
@@ -551,4 +605,17 @@ describeStoreConformance(
       if (!database) throw new Error('PostgreSQL went away during the test run');
       return { url: database.url, cleanup: () => database.drop() };
     }),
+);
+
+const mysqlProbe = await createTestMysqlDatabase();
+await mysqlProbe?.drop();
+describeStoreConformance(
+  'SqlStore on MySQL (MariaDB)',
+  mysqlProbe &&
+    (async () => {
+      const database = await createTestMysqlDatabase();
+      if (!database) throw new Error('MySQL went away during the test run');
+      return { url: database.url, cleanup: () => database.drop() };
+    }),
+  'MySQL unreachable',
 );

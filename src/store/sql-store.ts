@@ -1,4 +1,4 @@
-/** The `Store` on SQL: SQLite or PostgreSQL through Kysely. */
+/** The `Store` on SQL: SQLite, PostgreSQL or MySQL / MariaDB through Kysely. */
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type {
@@ -30,6 +30,8 @@ import { appendMessages } from './message-append.js';
 import { rethrowAppendError } from './append-errors.js';
 import { SqliteAppender } from './sqlite-appender.js';
 import type { SqliteSync } from './sqlite-pragmas.js';
+import { schemaDialect, type SchemaDialect } from './migrations/schema-dialect.js';
+import { retryingLockConflicts } from './mysql-errors.js';
 import { history } from './message-history.js';
 import * as tokens from './token-queries.js';
 
@@ -47,21 +49,37 @@ export class SqlStore implements Store {
   #appender: SqliteAppender | undefined;
 
   readonly #sqliteSync: SqliteSync;
+  /** How the migrations spell the schema on this database. */
+  readonly #schema: SchemaDialect;
 
-  constructor(db: Kysely<Database>, dialect: SqlDialectName, options: { sqliteFile?: string | undefined; sqliteSync?: SqliteSync } = {}) {
+  constructor(
+    db: Kysely<Database>,
+    dialect: SqlDialectName,
+    options: { sqliteFile?: string | undefined; sqliteSync?: SqliteSync; schema?: SchemaDialect } = {},
+  ) {
     this.#db = db;
     this.dialect = dialect;
     this.#sqliteFile = options.sqliteFile;
     this.#sqliteSync = options.sqliteSync ?? 'full';
+    this.#schema = options.schema ?? schemaDialect(dialect);
   }
 
   /** Applies pending migrations; `applied` is empty when the schema was up to date. */
   migrate(): Promise<MigrationReport> {
-    return runMigrations(this.#db, this.dialect);
+    return runMigrations(this.#db, this.#schema);
+  }
+
+  /**
+   * A write of one statement. On MySQL one that lost a lock race (InnoDB takes locks for
+   * foreign-key and unique checks too, and can pick any statement as a deadlock's victim) runs
+   * again rather than failing; the other dialects never report such a race.
+   */
+  #write<T>(work: () => Promise<T>): Promise<T> {
+    return this.dialect === 'mysql' ? retryingLockConflicts(work) : work();
   }
 
   createUser(username: string, passwordHash: string | null, now: number): Promise<UserRecord | undefined> {
-    return users.createUser(this.#db, username, passwordHash, now);
+    return this.#write(() => users.createUser(this.#db, this.dialect, username, passwordHash, now));
   }
 
   findUserByName(username: string): Promise<UserRecord | undefined> {
@@ -73,7 +91,7 @@ export class SqlStore implements Store {
   }
 
   bumpTokenGeneration(userId: number): Promise<number | undefined> {
-    return users.bumpTokenGeneration(this.#db, userId);
+    return users.bumpTokenGeneration(this.#db, this.dialect, userId);
   }
 
   findRoom(key: string): Promise<RoomRecord | undefined> {
@@ -81,19 +99,19 @@ export class SqlStore implements Store {
   }
 
   createRoom(key: string, visibility: RoomVisibility, now: number): Promise<RoomRecord | undefined> {
-    return rooms.createRoom(this.#db, key, visibility, now);
+    return this.#write(() => rooms.createRoom(this.#db, this.dialect, key, visibility, now));
   }
 
   findOrCreateRoom(key: string, visibility: RoomVisibility, now: number): Promise<RoomRecord> {
-    return rooms.findOrCreateRoom(this.#db, key, visibility, now);
+    return this.#write(() => rooms.findOrCreateRoom(this.#db, this.dialect, key, visibility, now));
   }
 
   addMember(roomId: number, userId: number, now: number): Promise<boolean> {
-    return memberships.addMember(this.#db, roomId, userId, now);
+    return this.#write(() => memberships.addMember(this.#db, this.dialect, roomId, userId, now));
   }
 
   removeMember(roomId: number, userId: number): Promise<boolean> {
-    return memberships.removeMember(this.#db, roomId, userId);
+    return this.#write(() => memberships.removeMember(this.#db, roomId, userId));
   }
 
   isMember(roomId: number, userId: number): Promise<boolean> {
@@ -129,7 +147,7 @@ export class SqlStore implements Store {
   }
 
   advanceReadSeq(roomId: number, userId: number, seq: number): Promise<number> {
-    return memberships.advanceReadSeq(this.#db, roomId, userId, seq);
+    return memberships.advanceReadSeq(this.#db, this.dialect, roomId, userId, seq);
   }
 
   /**
@@ -164,7 +182,7 @@ export class SqlStore implements Store {
   }
 
   createRefreshToken(record: NewRefreshToken, now: number): Promise<void> {
-    return tokens.createRefreshToken(this.#db, record, now);
+    return this.#write(() => tokens.createRefreshToken(this.#db, record, now));
   }
 
   findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
@@ -172,11 +190,11 @@ export class SqlStore implements Store {
   }
 
   markRefreshTokenUsed(id: number, now: number): Promise<boolean> {
-    return tokens.markRefreshTokenUsed(this.#db, id, now);
+    return this.#write(() => tokens.markRefreshTokenUsed(this.#db, id, now));
   }
 
   revokeRefreshFamily(familyId: string, now: number): Promise<void> {
-    return tokens.revokeRefreshFamily(this.#db, familyId, now);
+    return this.#write(() => tokens.revokeRefreshFamily(this.#db, familyId, now));
   }
 
   async ping(): Promise<void> {

@@ -9,8 +9,8 @@ import type { MessageRow } from './rows.js';
 import { MESSAGE_COLUMNS, toStoredMessage } from './rows.js';
 import { QueryTemplates, type Placeholder } from './query-templates.js';
 
-/** Identities per SQLite lookup (three bound values each), padded to few shapes. */
-const SQLITE_IDENTITIES_PER_STATEMENT = 512;
+/** Identities per SQLite or MySQL lookup (three bound values each), padded to few shapes. */
+const IDENTITIES_PER_STATEMENT = 512;
 
 /** The lookups compiled once per dialect and size (see `QueryTemplates`). */
 const templates = new QueryTemplates();
@@ -42,10 +42,11 @@ export async function findStoredMessages(
 ): Promise<Map<string, StoredMessage>> {
   const found = new Map<string, StoredMessage>();
   if (identities.length === 0) return found;
-  // SQLite: a repeated identity (the padding) finds the same row once.
-  const slices = dialect === 'postgres' ? [identities] : paddedChunks(identities, SQLITE_IDENTITIES_PER_STATEMENT);
+  // SQLite and MySQL: a repeated identity (the padding) finds the same row once.
+  const slices = dialect === 'postgres' ? [identities] : paddedChunks(identities, IDENTITIES_PER_STATEMENT);
   for (const slice of slices) {
-    const rows = dialect === 'postgres' ? await findOnPostgres(db, slice) : await findOnSqlite(db, slice);
+    const rows =
+      dialect === 'postgres' ? await findOnPostgres(db, slice) : dialect === 'mysql' ? await findOnMysql(db, slice) : await findOnSqlite(db, slice);
     for (const row of rows) {
       const message = toStoredMessage(row);
       found.set(identityKey(message), message);
@@ -102,6 +103,25 @@ async function findOnSqlite(db: Kysely<Database>, identities: readonly MessageId
       .innerJoin('users as u', 'u.id', 'm.sender_id')
       .select(MESSAGE_COLUMNS)
       .where(sql<boolean>`(m.room_id, m.sender_id, m.client_msg_id) in (values ${tuples})`);
+  });
+  return (await db.executeQuery(query)).rows;
+}
+
+/**
+ * MySQL: a row-value IN over a list of row constructors (MySQL 8 would take VALUES ROW(…),
+ * MariaDB VALUES (…); a plain list is the spelling both read), which both planners turn into
+ * one probe of the unique index per row.
+ */
+async function findOnMysql(db: Kysely<Database>, identities: readonly MessageIdentity[]): Promise<MessageRow[]> {
+  const values = identities.flatMap((i) => [i.roomId, i.senderId, i.clientMsgId]);
+  const query = templates.bind(`find-stored:mysql:${identities.length}`, values, (value: Placeholder) => {
+    const tuples = sql.join(identities.map((_, i) => sql`(${value(3 * i)}, ${value(3 * i + 1)}, ${value(3 * i + 2)})`));
+    return db
+      .selectFrom('messages as m')
+      .innerJoin('rooms as r', 'r.id', 'm.room_id')
+      .innerJoin('users as u', 'u.id', 'm.sender_id')
+      .select(MESSAGE_COLUMNS)
+      .where(sql<boolean>`(m.room_id, m.sender_id, m.client_msg_id) in (${tuples})`);
   });
   return (await db.executeQuery(query)).rows;
 }

@@ -17,8 +17,9 @@ function participants(key: string): [string, string] | undefined {
 }
 
 export const dmParticipantsMigration: DialectMigration = {
-  async up(db) {
-    const rooms = (await sql<{ id: number; key: string }>`select id, key from rooms where visibility = 'dm'`.execute(db)).rows;
+  async up(db, dialect) {
+    // `key` quoted by Kysely: MySQL reserves the word.
+    const rooms = (await sql<{ id: number; key: string }>`select id, ${sql.ref('key')} from rooms where visibility = 'dm'`.execute(db)).rows;
     const now = Date.now();
     for (let start = 0; start < rooms.length; start += CHUNK) {
       const chunk = rooms.slice(start, start + CHUNK);
@@ -35,8 +36,9 @@ export const dmParticipantsMigration: DialectMigration = {
         }),
       );
       if (pairs.length === 0) continue;
-      await sql`insert into memberships (room_id, user_id, read_seq, joined_at) values ${sql.join(pairs)}
-                on conflict (room_id, user_id) do nothing`.execute(db);
+      // Already a member: nothing to do (MySQL has no ON CONFLICT; a no-op update is its spelling).
+      const onConflict = dialect.name === 'mysql' ? sql`on duplicate key update room_id = room_id` : sql`on conflict (room_id, user_id) do nothing`;
+      await sql`insert into memberships (room_id, user_id, read_seq, joined_at) values ${sql.join(pairs)} ${onConflict}`.execute(db);
     }
   },
 

@@ -1,13 +1,13 @@
 /** The shape of one of the store's migrations. */
 import type { Kysely } from 'kysely';
-import type { SqlDialectName } from '../../config/database-url.js';
+import type { SchemaDialect } from './schema-dialect.js';
 
 /**
- * A migration that may differ by dialect (auto-increment ids are spelled differently). It
- * takes `Kysely<unknown>`: a migration must not lean on today's `Database` type, which will
- * have moved on by the time the migration runs against an old database.
+ * A migration that may differ by dialect (see `SchemaDialect`). It takes `Kysely<unknown>`: a
+ * migration must not lean on today's `Database` type, which will have moved on by the time
+ * the migration runs against an old database.
  */
 export interface DialectMigration {
-  up(db: Kysely<unknown>, dialect: SqlDialectName): Promise<void>;
-  down(db: Kysely<unknown>, dialect: SqlDialectName): Promise<void>;
+  up(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void>;
+  down(db: Kysely<unknown>, dialect: SchemaDialect): Promise<void>;
 }

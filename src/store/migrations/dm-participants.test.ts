@@ -12,6 +12,7 @@ import { openStore } from '../open-store.js';
 import { createPostgresDatabase } from '../postgres-dialect.js';
 import { createSqliteDatabase } from '../sqlite-dialect.js';
 import { dmParticipantsMigration } from './0004-dm-participants.js';
+import { schemaDialect } from './schema-dialect.js';
 
 const postgres = await createTestDatabase();
 const sqliteDir = mkdtempSync(join(tmpdir(), 'hubbub-dm-migration-'));
@@ -43,8 +44,8 @@ describe('migration 0004: participants of direct conversations', () => {
 
       const db = target.open(target.url) as unknown as Kysely<unknown>;
       try {
-        await dmParticipantsMigration.up(db, target.dialect);
-        await dmParticipantsMigration.up(db, target.dialect); // idempotent
+        await dmParticipantsMigration.up(db, schemaDialect(target.dialect));
+        await dmParticipantsMigration.up(db, schemaDialect(target.dialect)); // idempotent
         const rows = (await sql<{ room_id: number; user_id: number }>`select room_id, user_id from memberships order by room_id, user_id`.execute(db)).rows;
         assert.deepEqual(
           rows.map((r) => [Number(r.room_id), Number(r.user_id)]),

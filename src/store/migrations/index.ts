@@ -3,8 +3,8 @@
  * the bundled server do not depend on the folder's layout.
  */
 import type { Migration, MigrationProvider } from 'kysely';
-import type { SqlDialectName } from '../../config/database-url.js';
 import type { DialectMigration } from './dialect-migration.js';
+import type { SchemaDialect } from './schema-dialect.js';
 import { initialMigration } from './0001-initial.js';
 import { tokenGenerationMigration } from './0002-token-generation.js';
 import { publicRoomDirectoryMigration } from './0003-public-room-directory.js';
@@ -22,7 +22,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
 };
 
 /** The migrations as Kysely's `Migrator` takes them, bound to one dialect. */
-export function migrationProvider(dialect: SqlDialectName): MigrationProvider {
+export function migrationProvider(dialect: SchemaDialect): MigrationProvider {
   const bound: Record<string, Migration> = {};
   for (const [name, migration] of Object.entries(MIGRATIONS)) {
     bound[name] = {
@@ -36,8 +36,9 @@ export function migrationProvider(dialect: SqlDialectName): MigrationProvider {
 /**
  * Kysely runs PostgreSQL migrations in a transaction but not SQLite ones (it reports no
  * transactional DDL there, though SQLite has it); one transaction per migration keeps a
- * failed migration from leaving half a schema behind.
+ * failed migration from leaving half a schema behind. MySQL commits each DDL statement by
+ * itself, whatever the transaction: there a migration must be safe to run again.
  */
-function inTransactionOnSqlite(dialect: SqlDialectName, db: MigrationDb, run: (db: MigrationDb) => Promise<void>): Promise<void> {
-  return dialect === 'sqlite' ? db.transaction().execute(run) : run(db);
+function inTransactionOnSqlite(dialect: SchemaDialect, db: MigrationDb, run: (db: MigrationDb) => Promise<void>): Promise<void> {
+  return dialect.name === 'sqlite' ? db.transaction().execute(run) : run(db);
 }
