@@ -17,6 +17,7 @@ import { fanoutScenario } from './scenarios/fanout.js';
 import { historyScenario } from './scenarios/history.js';
 import { idleScenario } from './scenarios/idle.js';
 import { persistScenario } from './scenarios/persist.js';
+import type { DatabaseKind } from './scenarios/databases.js';
 import { roomsScenario } from './scenarios/rooms.js';
 import type { Scenario, ScenarioContext } from './scenarios/scenario.js';
 import { targetsWith } from './targets/index.js';
@@ -44,6 +45,14 @@ interface Options {
 
 const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 const numbers = (text: string): number[] => list(text).map(Number);
+const DATABASES: readonly DatabaseKind[] = ['sqlite', 'postgres', 'mysql'];
+/** The `--databases` list, each one checked. */
+function databases(text: string): DatabaseKind[] {
+  return list(text).map((name) => {
+    if (!DATABASES.includes(name as DatabaseKind)) throw new Error(`unknown database ${name}: use ${DATABASES.join(', ')}`);
+    return name as DatabaseKind;
+  });
+}
 
 /** Re-runs this process pinned to CPU 1 (the server gets CPU 0), once. */
 function pinSelf(): boolean {
@@ -84,7 +93,7 @@ function plans(name: ScenarioName, options: Options): unknown[] {
       return sizes.map((connections) => ({ connections, roomSize: 10 }));
     }
     case 'persist':
-      return list(options.databases).map((database) => ({
+      return databases(options.databases).map((database) => ({
         database,
         senders: 100,
         durationMs: quick ? 3000 : 10_000,
@@ -92,7 +101,7 @@ function plans(name: ScenarioName, options: Options): unknown[] {
         sendersPerRoom: 10,
       }));
     case 'history':
-      return list(options.databases).map((database) => ({
+      return databases(options.databases).map((database) => ({
         database,
         roomMessages: quick ? 20_000 : 1_000_000,
         requests: quick ? 200 : 1000,
@@ -187,7 +196,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--connections <list>', 'idle connection counts (default 19500)')
     .option('--step-seconds <s>', 'duration of each fanout rate step', '5')
     .option('--batch-window <list>', 'hubbub BATCH_WINDOW_MS values to compare (default: the server default)', '0')
-    .addOption(new Option('--databases <list>', 'stores for persist and history').default('sqlite,postgres'))
+    .addOption(new Option('--databases <list>', 'stores for persist and history').default(DATABASES.join(',')))
     .option('--no-pin', 'do not pin server and generator to separate cores')
     .option('--baseline <dir>', 'another hubbub checkout, measured as target hubbub-baseline in the same run (before/after)')
     .option('--server-env <KEY=VALUE>', 'extra environment for the servers (repeatable), e.g. NODE_OPTIONS=--cpu-prof', (value: string, previous: string[]) => [...previous, value], [] as string[])

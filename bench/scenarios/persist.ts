@@ -1,7 +1,7 @@
 /**
  * Durable sends: 100 concurrent senders, each sending its next message when the previous one is
- * acknowledged (an ack means committed). Measures durable acks/s and ack latency, on SQLite
- * and on PostgreSQL. hubbub only: the comparison servers store nothing.
+ * acknowledged (an ack means committed). Measures durable acks/s and ack latency, on SQLite,
+ * PostgreSQL and MySQL. hubbub only: the comparison servers store nothing.
  */
 import { closeClients, openClients } from '../clients.js';
 import { GENERATOR_BOUND_SHARE, startCpuWindow } from '../measure.js';
