@@ -241,7 +241,7 @@ export const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingVal
   dbPoolSize: {
     env: 'DB_POOL_SIZE',
     default: '10',
-    description: 'database connections per process (PostgreSQL)',
+    description: 'database connections per process (PostgreSQL, MySQL)',
     schema: integer(1, 1000),
   },
 };
