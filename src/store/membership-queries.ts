@@ -4,7 +4,8 @@ import type { MembershipRecord, UserRecord } from '../core/store.js';
 import type { SqlDialectName } from '../config/database-url.js';
 import type { Database } from './schema.js';
 import { ROOM_COLUMNS, toRoomRecord, toUserRecord } from './rows.js';
-import { isDuplicateKey, retryingLockConflicts } from './mysql-errors.js';
+import { isDuplicateKey } from './mysql-errors.js';
+import { writeTransaction } from './write-transaction.js';
 
 /** Adds a member with read position 0; false when already a member. */
 export async function addMember(db: Kysely<Database>, dialect: SqlDialectName, roomId: number, userId: number, now: number): Promise<boolean> {
@@ -137,14 +138,12 @@ export async function advanceReadSeq(db: Kysely<Database>, dialect: SqlDialectNa
       .where('user_id', '=', userId);
   if (dialect !== 'mysql') return (await advance(db).returning('read_seq').executeTakeFirst())?.read_seq ?? 0;
   // MySQL has no RETURNING: the update's row lock, held until commit, makes the read that
-  // follows see the position this update left.
-  return retryingLockConflicts(() =>
-    db.transaction().execute(async (trx) => {
-      await advance(trx).execute();
-      const row = await trx.selectFrom('memberships').select('read_seq').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst();
-      return row?.read_seq ?? 0;
-    }),
-  );
+  // follows see the position this update left (a lost lock race runs both again).
+  return writeTransaction(db, dialect, async (trx) => {
+    await advance(trx).execute();
+    const row = await trx.selectFrom('memberships').select('read_seq').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst();
+    return row?.read_seq ?? 0;
+  });
 }
 
 /**

@@ -4,7 +4,8 @@ import type { UserRecord } from '../core/store.js';
 import type { SqlDialectName } from '../config/database-url.js';
 import type { Database } from './schema.js';
 import { USER_COLUMNS, toUserRecord } from './rows.js';
-import { isDuplicateKey, retryingLockConflicts } from './mysql-errors.js';
+import { isDuplicateKey } from './mysql-errors.js';
+import { writeTransaction } from './write-transaction.js';
 
 /**
  * Inserts a user; undefined when the name is taken in any letter case. ON CONFLICT makes the
@@ -71,12 +72,10 @@ export async function bumpTokenGeneration(db: Kysely<Database>, dialect: SqlDial
   if (dialect !== 'mysql') return (await bump(db).returning('token_generation').executeTakeFirst())?.token_generation;
   // MySQL has no RETURNING: the update's row lock, held until commit, keeps any other bump
   // from slipping between it and the read.
-  return retryingLockConflicts(() =>
-    db.transaction().execute(async (trx) => {
-      const result = await bump(trx).executeTakeFirstOrThrow();
-      if (result.numUpdatedRows === 0n) return undefined;
-      const row = await trx.selectFrom('users').select('token_generation').where('id', '=', userId).executeTakeFirst();
-      return row?.token_generation;
-    }),
-  );
+  return writeTransaction(db, dialect, async (trx) => {
+    const result = await bump(trx).executeTakeFirstOrThrow();
+    if (result.numUpdatedRows === 0n) return undefined;
+    const row = await trx.selectFrom('users').select('token_generation').where('id', '=', userId).executeTakeFirst();
+    return row?.token_generation;
+  });
 }

@@ -20,21 +20,28 @@ export async function writeTransaction<T>(
   dialect: SqlDialectName,
   work: (trx: Kysely<Database>) => Promise<T>,
 ): Promise<T> {
-  if (dialect === 'postgres') return db.transaction().execute(work);
-  if (dialect === 'mysql') return retryingLockConflicts(() => db.transaction().execute(work));
-  // connection() holds Kysely's single SQLite connection for the whole callback, so no other
-  // query of this process slips into the transaction.
+  if (dialect === 'postgres') return inTransaction(db, 'begin', work);
+  if (dialect === 'mysql') return retryingLockConflicts(() => inTransaction(db, 'begin', work));
+  return inTransaction(db, 'begin immediate', work);
+}
+
+/**
+ * `work` between `begin` and `commit` on one connection of `db` (connection() holds it for the
+ * whole callback, so no other query of this process slips into the transaction). Spelled out
+ * rather than Kysely's `transaction()`, which reports the error of its ROLLBACK when that fails
+ * too: on a connection the server cut, that would hide why the transaction failed behind
+ * "connection closed". The rollback's own failure is dropped: the database has then already
+ * rolled back (a dead connection, SQLite after SQLITE_FULL or an I/O error).
+ */
+function inTransaction<T>(db: Kysely<Database>, begin: 'begin' | 'begin immediate', work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
   return db.connection().execute(async (conn) => {
-    await sql`begin immediate`.execute(conn);
+    await sql.raw(begin).execute(conn);
     try {
       const result = await work(conn);
       await sql`commit`.execute(conn);
       return result;
     } catch (error) {
-      await sql`rollback`.execute(conn).catch(() => {
-        // SQLite has already rolled back on some errors (SQLITE_FULL, I/O errors); the
-        // original error is the one worth reporting.
-      });
+      await sql`rollback`.execute(conn).catch(() => {});
       throw error;
     }
   });
