@@ -16,16 +16,23 @@ export async function history(db: Kysely<Database>, roomId: number, query: Histo
   if (before !== undefined && after !== undefined) throw new RangeError('history takes before or after, not both');
   const forward = after !== undefined;
 
-  let select = db
-    .selectFrom('messages as m')
+  // The page is cut from messages alone, then joined: a planner that sees the join first
+  // (MariaDB, with a room of one sender) may walk the whole room and sort it, 130 ms for a page
+  // of a room of 200,000 against 2 ms this way.
+  let slice = db
+    .selectFrom('messages')
+    .selectAll()
+    .where('room_id', '=', roomId)
+    .orderBy('seq', forward ? 'asc' : 'desc')
+    .limit(limit + 1);
+  if (after !== undefined) slice = slice.where('seq', '>', after);
+  if (before !== undefined) slice = slice.where('seq', '<', before);
+  const select = db
+    .selectFrom(slice.as('m'))
     .innerJoin('rooms as r', 'r.id', 'm.room_id')
     .innerJoin('users as u', 'u.id', 'm.sender_id')
     .select(MESSAGE_COLUMNS)
-    .where('m.room_id', '=', roomId)
-    .orderBy('m.seq', forward ? 'asc' : 'desc')
-    .limit(limit + 1);
-  if (after !== undefined) select = select.where('m.seq', '>', after);
-  if (before !== undefined) select = select.where('m.seq', '<', before);
+    .orderBy('m.seq', forward ? 'asc' : 'desc');
   const rows = await select.execute();
 
   const hasMore = rows.length > limit;

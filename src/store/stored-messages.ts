@@ -9,8 +9,8 @@ import type { MessageRow } from './rows.js';
 import { MESSAGE_COLUMNS, toStoredMessage } from './rows.js';
 import { QueryTemplates, type Placeholder } from './query-templates.js';
 
-/** Identities per SQLite or MySQL lookup (three bound values each), padded to few shapes. */
-const IDENTITIES_PER_STATEMENT = 512;
+/** Identities per SQLite lookup (three bound values each), padded to few shapes. */
+const SQLITE_IDENTITIES_PER_STATEMENT = 512;
 
 /** The lookups compiled once per dialect and size (see `QueryTemplates`). */
 const templates = new QueryTemplates();
@@ -42,8 +42,8 @@ export async function findStoredMessages(
 ): Promise<Map<string, StoredMessage>> {
   const found = new Map<string, StoredMessage>();
   if (identities.length === 0) return found;
-  // SQLite and MySQL: a repeated identity (the padding) finds the same row once.
-  const slices = dialect === 'postgres' ? [identities] : paddedChunks(identities, IDENTITIES_PER_STATEMENT);
+  // SQLite: a repeated identity (the padding) finds the same row once.
+  const slices = dialect === 'sqlite' ? paddedChunks(identities, SQLITE_IDENTITIES_PER_STATEMENT) : [identities];
   for (const slice of slices) {
     const rows =
       dialect === 'postgres' ? await findOnPostgres(db, slice) : dialect === 'mysql' ? await findOnMysql(db, slice) : await findOnSqlite(db, slice);
@@ -108,20 +108,28 @@ async function findOnSqlite(db: Kysely<Database>, identities: readonly MessageId
 }
 
 /**
- * MySQL: a row-value IN over a list of row constructors (MySQL 8 would take VALUES ROW(…),
- * MariaDB VALUES (…); a plain list is the spelling both read), which both planners turn into
- * one probe of the unique index per row.
+ * MySQL: the identities travel as one JSON array (one parameter for any batch), which
+ * JSON_TABLE turns into rows that drive one probe of the unique index each (MySQL 8.0.4+,
+ * MariaDB 10.6+). A row-value IN over a list, the other spelling both servers read, costs the
+ * range optimiser time that grows faster than the list (100 ms for 512 identities on
+ * MariaDB, against 2.4 ms this way). The clientMsgId column is binary: the probe compares the
+ * exact bytes, whatever each server calls its binary collation.
  */
 async function findOnMysql(db: Kysely<Database>, identities: readonly MessageIdentity[]): Promise<MessageRow[]> {
-  const values = identities.flatMap((i) => [i.roomId, i.senderId, i.clientMsgId]);
-  const query = templates.bind(`find-stored:mysql:${identities.length}`, values, (value: Placeholder) => {
-    const tuples = sql.join(identities.map((_, i) => sql`(${value(3 * i)}, ${value(3 * i + 1)}, ${value(3 * i + 2)})`));
+  const values = [JSON.stringify(identities.map((i) => [i.roomId, i.senderId, i.clientMsgId]))];
+  const query = templates.bind('find-stored:mysql', values, (value: Placeholder) => {
+    const keys = sql<{ room_id: number; sender_id: number; client_msg_id: string }>`json_table(${value(0)}, '$[*]' columns (
+      room_id integer path '$[0]',
+      sender_id integer path '$[1]',
+      client_msg_id varbinary(1020) path '$[2]'))`.as('k');
     return db
-      .selectFrom('messages as m')
+      .selectFrom(keys)
+      .innerJoin('messages as m', (join) =>
+        join.onRef('m.room_id', '=', 'k.room_id').onRef('m.sender_id', '=', 'k.sender_id').onRef('m.client_msg_id', '=', 'k.client_msg_id'),
+      )
       .innerJoin('rooms as r', 'r.id', 'm.room_id')
       .innerJoin('users as u', 'u.id', 'm.sender_id')
-      .select(MESSAGE_COLUMNS)
-      .where(sql<boolean>`(m.room_id, m.sender_id, m.client_msg_id) in (${tuples})`);
+      .select(MESSAGE_COLUMNS);
   });
   return (await db.executeQuery(query)).rows;
 }
