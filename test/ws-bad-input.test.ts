@@ -54,6 +54,9 @@ describe('bad input on the WebSocket', () => {
     ['text with U+0000', '{"type":"send","id":"t1","room":"sandbox","text":"a\\u0000b"}', 'invalid_request', 't1'],
     ['text with a lone surrogate', '{"type":"send","id":"t2","room":"sandbox","text":"a\\ud800b"}', 'invalid_request', 't2'],
     ['text with a lone low surrogate', '{"type":"send","id":"t3","room":"sandbox","text":"\\udc00"}', 'invalid_request', 't3'],
+    // The clientMsgId is stored and echoed too: the database would keep U+FFFD for the surrogate.
+    ['a clientMsgId with a lone surrogate', '{"type":"send","id":"t4","room":"sandbox","text":"x","clientMsgId":"c\\ud800"}', 'invalid_request', 't4'],
+    ['a clientMsgId with U+0000', '{"type":"send","id":"t5","room":"sandbox","text":"x","clientMsgId":"c\\u0000"}', 'invalid_request', 't5'],
   ];
 
   for (const [name, frame, code, id] of cases) {

@@ -40,7 +40,8 @@ export const sendCommand = z
      * instead of storing a second message. Optional as an extension of the contract: without it
      * the server makes one up, and a retry may store the message twice.
      */
-    clientMsgId: z.string().min(1).max(64).optional(),
+    // Stored and echoed like the text, so held to the same rule: live equals stored.
+    clientMsgId: storableText().min(1).max(64).optional(),
   })
   .refine((cmd) => (cmd.room === undefined) !== (cmd.to === undefined), {
     message: 'exactly one of room or to is required',
