@@ -122,8 +122,11 @@ async function findOnMysql(db: Kysely<Database>, identities: readonly MessageIde
       room_id integer path '$[0]',
       sender_id integer path '$[1]',
       client_msg_id varbinary(1020) path '$[2]'))`.as('k');
+    // STRAIGHT_JOIN: the JSON rows drive. Left to itself, MariaDB may scan the messages and
+    // probe the JSON rows instead (30 s and more for 5,000 identities in a room of 500,000).
     return db
       .selectFrom(keys)
+      .modifyFront(sql`straight_join`)
       .innerJoin('messages as m', (join) =>
         join.onRef('m.room_id', '=', 'k.room_id').onRef('m.sender_id', '=', 'k.sender_id').onRef('m.client_msg_id', '=', 'k.client_msg_id'),
       )
