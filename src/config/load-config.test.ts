@@ -155,7 +155,7 @@ describe('loadConfig', () => {
 
   test('secrets and URLs that may hold passwords are never echoed', () => {
     const error = configError(() =>
-      load({ JWT_SECRET: 'too-short-secret', DATABASE_URL: 'mysql://root:hunter2@db/chat', REDIS_URL: 'http://:hunter3@cache' }),
+      load({ JWT_SECRET: 'too-short-secret', DATABASE_URL: 'oracle://root:hunter2@db/chat', REDIS_URL: 'http://:hunter3@cache' }),
     );
     assert.deepEqual(error.issues.map((issue) => issue.key).sort(), ['DATABASE_URL', 'JWT_SECRET', 'REDIS_URL']);
     assert.match(error.message, /JWT_SECRET: must be at least 32 characters long \(it has 16\)/);

@@ -70,9 +70,10 @@ export class SqlStore implements Store {
   }
 
   /**
-   * A write of one statement. On MySQL one that lost a lock race (InnoDB takes locks for
-   * foreign-key and unique checks too, and can pick any statement as a deadlock's victim) runs
-   * again rather than failing; the other dialects never report such a race.
+   * A write that is safe to run again (one statement, or an insert then a read). On MySQL one
+   * that lost a lock race (InnoDB takes locks for foreign-key and unique checks too, and can
+   * pick any statement as a deadlock's victim) runs again rather than failing; the other
+   * dialects never report such a race.
    */
   #write<T>(work: () => Promise<T>): Promise<T> {
     return this.dialect === 'mysql' ? retryingLockConflicts(work) : work();
