@@ -34,8 +34,11 @@ export async function runTail(options: TailOptions, terminal: Terminal = { input
 async function tail(options: TailOptions, terminal: Terminal, history: number, stopped: Promise<void>): Promise<void> {
   const client = await signInFromTerminal(options, terminal);
   const { output } = terminal;
+  // Every line the protocol's Message object, whatever carried it: live messages arrive as
+  // events (with `type`), history pages as bare messages.
   const write = (message: Message): void => {
-    output.write(`${JSON.stringify(message)}\n`);
+    const { room, seq, msgId, from, text, ts, clientMsgId } = message;
+    output.write(`${JSON.stringify({ room, seq, msgId, from, text, ts, clientMsgId } satisfies Message)}\n`);
   };
 
   // Live messages wait until the earlier ones are out, so the output stays in seq order.
