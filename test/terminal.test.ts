@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { HubbubSocket } from '../src/client/socket-client.js';
-import type { Message, MessageEvent } from '../src/protocol/events.js';
+import type { Message, MessageEvent, ReceiptEvent } from '../src/protocol/events.js';
 import { eventually, startTestServer, type TestServer } from './support/server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -65,6 +65,7 @@ describe('terminal clients', () => {
   let t: TestServer;
   let bob: HubbubSocket;
   const bobSees: MessageEvent[] = [];
+  const bobReceipts: ReceiptEvent[] = [];
 
   before(async () => {
     t = await startTestServer({ MESSAGE_RATE_LIMIT: '0', PRESENCE_GRACE_MS: '200' });
@@ -72,6 +73,7 @@ describe('terminal clients', () => {
     const bobUser = await t.user('bob', PASSWORD);
     bob = await t.connect(bobUser.token);
     bob.on('message', (m) => bobSees.push(m));
+    bob.on('receipt', (r) => bobReceipts.push(r));
     await bob.join('lobby');
     for (let i = 1; i <= 3; i++) await bob.send('lobby', `older message ${i}`);
   });
@@ -84,8 +86,10 @@ describe('terminal clients', () => {
     // Another user's message and typing show up live.
     bob.typing('lobby', true);
     await chat.waitFor('* bob is typing… in #lobby');
-    await bob.send('lobby', 'hello alice, from bob');
+    const hello = await bob.send('lobby', 'hello alice, from bob');
     await chat.waitFor(/\[\d\d:\d\d\] #lobby <bob> hello alice, from bob/);
+    // What the terminal printed, alice has read: bob sees her receipt.
+    await eventually(() => bobReceipts.some((r) => r.user === 'alice' && r.room === 'lobby' && r.seq >= hello.seq!), 'alice’s read receipt', 5000);
 
     // A line of text goes to the current room; bob receives it.
     chat.write('hi bob, from the terminal');

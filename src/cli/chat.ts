@@ -11,6 +11,7 @@ import { HubbubHttp } from '../client/http-client.js';
 import { HubbubClient } from '../client/hubbub-client.js';
 import type { WebSocketFactory } from '../client/socket-client.js';
 import { TypingSender, TypingTracker, describeTyping } from '../client/typing-tracker.js';
+import { ReadMarker } from './read-marker.js';
 import type { Message } from '../protocol/events.js';
 import { dmParticipants, isDmRoomKey } from '../protocol/names.js';
 
@@ -183,9 +184,12 @@ async function chat(
   let typingOut: TypingSender | undefined;
   let typingRoom: string | undefined;
 
+  // What the terminal prints, its user has read: the other members see it in their receipts.
+  const reads = new ReadMarker((room, seq) => client.read(room, seq));
   client.on('message', (message) => {
     typingIn.message(message);
     print(formatMessage(message, me));
+    reads.printed(message.room, message.seq);
   });
   client.on('typing', (event) => {
     if (event.user.toLowerCase() !== me.toLowerCase()) typingIn.typing(event);
@@ -247,6 +251,8 @@ async function chat(
       print(`--- last ${page.messages.length} message${page.messages.length === 1 ? '' : 's'} of ${roomLabel(current, me)} ---`);
       for (const message of page.messages) print(formatMessage(message, me));
       print('---');
+      const last = page.messages.at(-1);
+      if (last !== undefined) reads.printed(last.room, last.seq);
     },
     rooms: async () => {
       // Only the rooms one is in (servers before the room directory also listed public ones).
@@ -324,6 +330,7 @@ async function chat(
 
   // Messages still in the queue get a moment to go out before the connection closes.
   await waitForSends(client, 3000);
+  await Promise.race([reads.flush(), new Promise((resolve) => setTimeout(resolve, 1000))]);
   typingOut?.stop();
   typingIn.reset();
   client.close();
