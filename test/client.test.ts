@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { HubbubClient, type HubbubClientOptions } from '../src/client/hubbub-client.js';
 import type { ConnectionState } from '../src/client/client-events.js';
+import type { SendPacing } from '../src/client/send-queue.js';
 import { jwtExpiry } from '../src/client/token-keeper.js';
 import type { WebSocketFactory, WebSocketLike } from '../src/client/socket-client.js';
 import type { MessageEvent } from '../src/protocol/events.js';
@@ -166,6 +167,32 @@ describe('HubbubClient', () => {
     const ack = await again!.done;
     assert.equal(ack.seq, 1);
     assert.deepEqual(statuses, ['pending', 'failed', 'pending', 'sent']);
+  });
+
+  it('keeps one sender\'s messages in typed order past the rate limit, losing none', { timeout: 30_000 }, async () => {
+    // 50 per second, bursts of 100: 200 quick messages run into the limit twice or more.
+    const s = await restartable({ MESSAGE_RATE_LIMIT: '50' });
+    const alice = client({ url: s.url, credentials: { accessToken: await s.server.tokenFor('alice') } });
+    const bob = client({ url: s.url, credentials: { accessToken: await s.server.tokenFor('bob') } });
+    await alice.client.whenOpen();
+    await bob.client.whenOpen();
+    await alice.client.join('quick-room');
+    await bob.client.join('quick-room');
+    const pacing: (readonly SendPacing[])[] = [];
+    bob.client.on('pacing', (p) => pacing.push(p));
+    const texts = range(1, 200).map((i) => `quick ${i}`);
+    const sends = texts.map((text) => bob.client.send('quick-room', text));
+    const settled = await Promise.allSettled(sends.map((sent) => sent.done));
+    assert.deepEqual(settled.filter((r) => r.status === 'rejected').length, 0, 'no message given up');
+    await eventually(() => alice.messages.length >= 200, 'all 200 messages at alice', 20_000);
+    assert.deepEqual(alice.messages.map((m) => m.text), texts, 'received in typed order');
+    assert.deepEqual(alice.messages.map((m) => m.clientMsgId), sends.map((sent) => sent.clientMsgId));
+    assert.deepEqual(seqsOf(alice.messages, 'quick-room'), range(1, 200), 'stored in typed order');
+    // Bob's client said it was held by the limit (until a time about a second ahead), and that it ended.
+    const held = pacing.find((p) => p.length > 0)?.[0];
+    assert.ok(held !== undefined && held.room === 'quick-room' && held.until > Date.now() - 30_000, 'a pacing event for the room');
+    assert.deepEqual(pacing.at(-1), [], 'no longer paced once everything is sent');
+    assert.deepEqual(bob.client.pacing(), []);
   });
 
   it('renews the access token before it expires and keeps the same connection open past it', { timeout: 30_000 }, async () => {

@@ -8,7 +8,7 @@ import type {
   TypingEvent,
   WelcomeEvent,
 } from '../protocol/events.js';
-import type { SendUpdate } from './send-queue.js';
+import type { SendPacing, SendUpdate } from './send-queue.js';
 import type { Credentials } from './token-keeper.js';
 
 /**
@@ -52,6 +52,11 @@ export interface ClientEvents {
   error: ErrorEvent;
   /** An outgoing message changed status (pending → sent, or failed). */
   send: SendUpdate;
+  /**
+   * The conversations the server's rate limit holds changed: every one held now (empty: none),
+   * each with the time its next message goes out. For a "sending too fast" notice.
+   */
+  pacing: readonly SendPacing[];
   /** The credentials were renewed: store the new refresh token (it rotates). */
   tokens: Credentials;
   /** The login is gone (refresh refused or revoked): the user must sign in again. */

@@ -15,7 +15,7 @@ import { TypedEmitter } from './emitter.js';
 import { Endpoints, webSocketUrlOf } from './endpoints.js';
 import { HubbubError } from './errors.js';
 import { HubbubHttp, type HistoryPageQuery } from './http-client.js';
-import { DEFAULT_SEND_RETRY, SendQueue, randomClientMsgId, type OutgoingSend, type SendRetryOptions, type SendUpdate } from './send-queue.js';
+import { DEFAULT_SEND_RETRY, SendQueue, randomClientMsgId, type OutgoingSend, type SendPacing, type SendRetryOptions, type SendUpdate } from './send-queue.js';
 import { SeqTracker } from './seq-tracker.js';
 import { HubbubSocket, type WebSocketFactory } from './socket-client.js';
 import { TokenKeeper, isFatalAuthError, type Credentials, type Renewer } from './token-keeper.js';
@@ -112,6 +112,8 @@ export class HubbubClient extends TypedEmitter<ClientEvents> {
       newClientMsgId: options.newClientMsgId ?? randomClientMsgId,
       socket: () => (this.#state.status === 'open' && this.#socket?.isOpen === true ? this.#socket : undefined),
       onUpdate: (update) => this.emit('send', update),
+      onPacing: (pacing) => this.emit('pacing', pacing),
+      me: () => this.#welcome?.user.username,
     });
     this.#tokens = new TokenKeeper(options.credentials, this.#renewerFor(options));
   }
@@ -208,14 +210,23 @@ export class HubbubClient extends TypedEmitter<ClientEvents> {
 
   // ── Messages ──────────────────────────────────────────────────────────────────────────────
 
-  /** Queues a message to a room; it is sent (and re-sent) until acknowledged. */
-  send(room: string, text: string): OutgoingSend {
-    return this.#sends.enqueue({ room }, text);
+  /**
+   * Queues a message to a room; it is sent (and re-sent) until acknowledged, after the messages
+   * queued before it to the same room. `clientMsgId` re-queues a message kept from before (a
+   * reload): the server stores it once even if it arrived then.
+   */
+  send(room: string, text: string, options: { clientMsgId?: string } = {}): OutgoingSend {
+    return this.#sends.enqueue({ room }, text, options.clientMsgId);
   }
 
   /** Queues a direct message to a user (the `dm:a:b` conversation is created on first use). */
-  sendDirect(to: string, text: string): OutgoingSend {
-    return this.#sends.enqueue({ to }, text);
+  sendDirect(to: string, text: string, options: { clientMsgId?: string } = {}): OutgoingSend {
+    return this.#sends.enqueue({ to }, text, options.clientMsgId);
+  }
+
+  /** Conversations held back by the server's rate limit, and until when (also the `pacing` event). */
+  pacing(): SendPacing[] {
+    return this.#sends.pacing();
   }
 
   /** Sends a failed message again, with the same `clientMsgId` (so it cannot be stored twice). */

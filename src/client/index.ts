@@ -12,7 +12,7 @@ export type { BackoffOptions } from './backoff.js';
 export { Endpoints, httpUrlOf, webSocketUrlOf } from './endpoints.js';
 export { SeqTracker } from './seq-tracker.js';
 export { DEFAULT_SEND_RETRY, RETRIABLE_SEND_ERRORS, randomClientMsgId } from './send-queue.js';
-export type { SendAck, SendRetryOptions, SendStatus, SendUpdate } from './send-queue.js';
+export type { SendAck, SendPacing, SendRetryOptions, SendStatus, SendUpdate } from './send-queue.js';
 export { TokenKeeper, isFatalAuthError, jwtExpiry } from './token-keeper.js';
 export type { Credentials, Renewer } from './token-keeper.js';
 export { TYPING_TIMEOUT_MS, TypingSender, TypingTracker, describeTyping } from './typing-tracker.js';

@@ -3,11 +3,18 @@
  * (after a reconnect, a timeout or an `unavailable` answer) sends the same id, so the server
  * stores the message once however often it arrives. A message is reported failed only when the
  * retries give up, and `retry()` can send it again with the same id later.
+ *
+ * The messages of one conversation are a FIFO: the next one goes out only once the one before it
+ * is acknowledged or given up on, so the room stores them in the order they were written (a
+ * pipelined burst would come back partly refused by the rate limit and be stored out of order).
+ * A `rate_limited` answer holds the conversation for the server's `retryAfter`, then sends the
+ * same message again; `pacing` says which conversations are held and until when.
  */
 import type { AckEvent } from '../protocol/events.js';
 import { fullJitterDelay } from './backoff.js';
 import { HubbubError } from './errors.js';
 import type { HubbubSocket } from './socket-client.js';
+import { dmRoomKey } from '../protocol/names.js';
 
 /** Where a message is: queued or in flight (`pending`), acknowledged (`sent`) or given up (`failed`). */
 export type SendStatus = 'pending' | 'sent' | 'failed';
@@ -57,7 +64,11 @@ export interface OutgoingMessage {
   readonly text: string;
   status: SendStatus;
   attempts: number;
+  /** Answers of `rate_limited`: pacing, not failures (they do not count towards `maxAttempts`). */
+  paced: number;
   queuedAt: number;
+  /** Since when it has waited without its conversation moving (the `giveUpAfterMs` clock). */
+  waitingSince: number;
   /** Not before this time (ms): the backoff after a retriable error. */
   notBefore: number;
   inFlight: boolean;
@@ -91,7 +102,9 @@ export function newOutgoing(clientMsgId: string, target: { room?: string; to?: s
     text,
     status: 'pending',
     attempts: 0,
+    paced: 0,
     queuedAt: now,
+    waitingSince: now,
     notBefore: 0,
     inFlight: false,
     ack: undefined,
@@ -122,6 +135,16 @@ export function randomClientMsgId(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
 }
 
+/**
+ * A conversation held back by the server's rate limit: nothing of it is sent before `until`
+ * (ms since the epoch). `room` is undefined for a first direct message to `to`.
+ */
+export interface SendPacing {
+  readonly room: string | undefined;
+  readonly to: string | undefined;
+  readonly until: number;
+}
+
 /** The most messages in flight at once on one connection (the server caps commands in flight). */
 const MAX_SENDS_IN_FLIGHT = 32;
 
@@ -134,11 +157,16 @@ export interface SendQueueDeps {
   readonly socket: () => HubbubSocket | undefined;
   /** Every change of a message's status. */
   readonly onUpdate: (update: SendUpdate) => void;
+  /** The conversations held by the rate limit changed (the full list; empty when none is). */
+  readonly onPacing?: (pacing: readonly SendPacing[]) => void;
+  /** The signed-in username, when known: direct messages by `to` join their `dm:` room's FIFO. */
+  readonly me?: () => string | undefined;
 }
 
 /**
  * The queue itself: transmits what is due whenever `pump()` is called (a new message, a
- * connection opening, a backoff running out), oldest first, a bounded number at a time.
+ * connection opening, an ack, a backoff running out): per conversation the oldest pending
+ * message, only when none of that conversation is in flight; a bounded number at a time.
  */
 export class SendQueue {
   readonly #deps: SendQueueDeps;
@@ -146,6 +174,8 @@ export class SendQueue {
   #pumpTimer: ReturnType<typeof setTimeout> | undefined;
   #giveUpTimer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
+  /** Per conversation key, the time its head may be sent again after `rate_limited`. */
+  readonly #paced = new Map<string, SendPacing>();
 
   constructor(deps: SendQueueDeps) {
     this.#deps = deps;
@@ -164,8 +194,14 @@ export class SendQueue {
     this.failPending(error);
   }
 
-  enqueue(target: { room?: string; to?: string }, text: string): OutgoingSend {
-    const clientMsgId = this.#deps.newClientMsgId();
+  /**
+   * Queues a message behind the others of its conversation. `clientMsgId` reuses an id from
+   * before (a message kept across a reload): the server stores it once whatever happened then.
+   */
+  enqueue(target: { room?: string; to?: string }, text: string, clientMsgId = this.#deps.newClientMsgId()): OutgoingSend {
+    const existing = this.#items.get(clientMsgId);
+    if (existing !== undefined && existing.status !== 'failed') return { clientMsgId, done: existing.done };
+    if (existing !== undefined) this.#items.delete(clientMsgId);
     const item = newOutgoing(clientMsgId, target, text, Date.now());
     this.#items.set(clientMsgId, item);
     if (this.#closed) {
@@ -184,6 +220,8 @@ export class SendQueue {
     if (item.status !== 'failed' || this.#closed) return { clientMsgId, done: item.done };
     const target = item.room !== undefined ? { room: item.room } : item.to !== undefined ? { to: item.to } : {};
     const fresh = newOutgoing(item.clientMsgId, target, item.text, Date.now());
+    // Sent again, it joins the end of its conversation's queue: after what is waiting now.
+    this.#items.delete(clientMsgId);
     this.#items.set(clientMsgId, fresh);
     this.#deps.onUpdate(snapshotOf(fresh));
     this.pump();
@@ -203,23 +241,48 @@ export class SendQueue {
   /** Our own message came back from the server: it is stored, whether or not its ack arrived. */
   settleFromEcho(message: { clientMsgId: string } & SendAck): void {
     const item = this.#items.get(message.clientMsgId);
-    if (item !== undefined) this.#settle(item, { room: message.room, seq: message.seq, msgId: message.msgId, ts: message.ts });
+    if (item === undefined) return;
+    this.#settle(item, { room: message.room, seq: message.seq, msgId: message.msgId, ts: message.ts });
+    this.pump();
   }
 
   failPending(error: HubbubError): void {
     for (const item of this.#items.values()) if (item.status === 'pending') this.#fail(item, error);
+    this.#updatePacing(Date.now());
+  }
+
+  /** The conversations the rate limit holds now, and until when. */
+  pacing(): SendPacing[] {
+    const now = Date.now();
+    return [...this.#paced.values()].filter((p) => p.until > now);
+  }
+
+  /** One queue per conversation: its room, or for a first direct message the partner's `dm:` room. */
+  #keyOf(item: OutgoingMessage): string {
+    if (item.room !== undefined) return item.room;
+    const me = this.#deps.me?.();
+    return me !== undefined ? dmRoomKey(me, item.to!) : `to:${item.to!.toLowerCase()}`;
   }
 
   /** Transmits what is due while there is a socket. */
   pump(): void {
-    const socket = this.#deps.socket();
-    if (socket === undefined || this.#closed) return;
+    if (this.#closed) return;
     const now = Date.now();
+    this.#updatePacing(now); // a wait that ran out ends the conversation's pacing
+    const socket = this.#deps.socket();
+    if (socket === undefined) return;
     let inFlight = 0;
     let nextDue = Infinity;
-    for (const item of this.#items.values()) if (item.inFlight) inFlight++;
+    // Only the oldest pending message of each conversation may go; the rest wait behind it.
+    const heads = new Map<string, OutgoingMessage>();
     for (const item of this.#items.values()) {
-      if (item.status !== 'pending' || item.inFlight) continue;
+      if (item.status !== 'pending') continue;
+      if (item.inFlight) inFlight++;
+      const key = this.#keyOf(item);
+      if (!heads.has(key)) heads.set(key, item);
+    }
+    for (const item of heads.values()) {
+      if (item.inFlight) continue;
       if (item.notBefore > now) {
         nextDue = Math.min(nextDue, item.notBefore);
         continue;
@@ -252,6 +315,17 @@ export class SendQueue {
         if (this.#givesUp(item)) this.#fail(item, new HubbubError('unavailable', 'not delivered before the retries gave up'));
         return;
       }
+      if (failure.code === 'rate_limited' && failure.retryAfter !== undefined) {
+        // The server says when: wait exactly that (not a guess), then the same message again,
+        // with the rest of its conversation behind it. Waiting on the server is not giving up.
+        const now = Date.now();
+        item.paced++;
+        item.notBefore = now + Math.max(0, failure.retryAfter) * 1000;
+        item.waitingSince = Math.max(item.waitingSince, item.notBefore);
+        this.#updatePacing(now);
+        this.pump();
+        return;
+      }
       if (RETRIABLE_SEND_ERRORS.has(failure.code) && !this.#givesUp(item)) {
         item.notBefore = Date.now() + fullJitterDelay(item.attempts, { baseMs: 250, maxMs: 5000 }, this.#deps.random) + 100;
         this.pump();
@@ -264,17 +338,37 @@ export class SendQueue {
 
   #givesUp(item: OutgoingMessage): boolean {
     const { retry } = this.#deps;
-    return item.attempts >= retry.maxAttempts || Date.now() - item.queuedAt >= retry.giveUpAfterMs;
+    return item.attempts - item.paced >= retry.maxAttempts || Date.now() - item.waitingSince >= retry.giveUpAfterMs;
+  }
+
+  /** Recomputes which conversations are held (a pending head with a `rate_limited` wait ahead). */
+  #updatePacing(now: number): void {
+    const next = new Map<string, SendPacing>();
+    const seen = new Set<string>();
+    for (const item of this.#items.values()) {
+      if (item.status !== 'pending') continue;
+      const key = this.#keyOf(item);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (item.paced > 0 && item.notBefore > now) next.set(key, { room: item.room, to: item.to, until: item.notBefore });
+    }
+    const same = next.size === this.#paced.size && [...next].every(([key, p]) => this.#paced.get(key)?.until === p.until);
+    if (same) return;
+    this.#paced.clear();
+    for (const [key, p] of next) this.#paced.set(key, p);
+    this.#deps.onPacing?.([...next.values()]);
   }
 
   /** Fails messages queued too long ago that are not in flight (the server stayed away). */
   #giveUpExpired(): void {
     const now = Date.now();
     for (const item of this.#items.values()) {
-      if (item.status === 'pending' && !item.inFlight && now - item.queuedAt >= this.#deps.retry.giveUpAfterMs) {
+      if (item.status === 'pending' && !item.inFlight && now - item.waitingSince >= this.#deps.retry.giveUpAfterMs) {
         this.#fail(item, new HubbubError('unavailable', 'not delivered before the retries gave up'));
       }
     }
+    // A conversation whose wait ran out is no longer held.
+    this.#updatePacing(now);
   }
 
   #settle(item: OutgoingMessage, ack: SendAck): void {
@@ -287,6 +381,13 @@ export class SendQueue {
     this.#deps.onUpdate(snapshotOf(item));
     // Acknowledged messages are not kept: the room's log has them now.
     this.#items.delete(item.clientMsgId);
+    // The conversation moved: what waits behind this message waits on the server, not for it.
+    const now = Date.now();
+    const key = this.#keyOf(item);
+    for (const other of this.#items.values()) {
+      if (other.status === 'pending' && this.#keyOf(other) === key) other.waitingSince = Math.max(other.waitingSince, now);
+    }
+    this.#updatePacing(now);
   }
 
   #fail(item: OutgoingMessage, error: HubbubError): void {
@@ -295,5 +396,6 @@ export class SendQueue {
     item.error = error;
     item.reject(error);
     this.#deps.onUpdate(snapshotOf(item));
+    this.#updatePacing(Date.now());
   }
 }
