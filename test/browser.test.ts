@@ -3,7 +3,8 @@
 // message); a reload keeps the session and the history; scrolling up pages through history; the
 // server restarts while alice sends (banner, one delivery, no gap or duplicate for bob); HTML in
 // a message stays text; a conversation is hidden, not left; the room directory is searched and
-// paged; leaving a room in one tab removes it from the others. The screenshot in docs/ is taken
+// paged; leaving a room in one tab removes it from the others; unsent messages survive a closed
+// tab (with a warning) and go out in order, once, on the next visit. The screenshot in docs/ is taken
 // here (HUBBUB_SCREENSHOT=1 retakes it); the others go to the temporary folder.
 //
 // Without Chromium the suite is skipped with a loud message, except under CI=true, where that is
@@ -310,6 +311,43 @@ describe('web app in Chromium', { skip }, () => {
     assert.equal(await bob.locator('.messages img, .messages script').count(), 0, 'no element was created from message text');
     assert.equal(await bob.locator('.messages a[href^="javascript:"]').count(), 0);
     assert.deepEqual(dialogs, [], 'no script ran');
+  });
+
+  it('warns before closing a tab with unsent messages, keeps them, and sends them in order, once, on the next visit', async () => {
+    await alice.locator('[data-room="general"]').click();
+    await alice.getByRole('heading', { name: 'general' }).waitFor();
+    await server.stop();
+    await alice.locator('.banner[data-status="reconnecting"]').waitFor();
+    const kept = ['kept 1', 'kept 2', 'kept 3'];
+    for (const text of kept) await send(alice, text);
+    await alice.locator('.message-pending', { hasText: 'kept 3' }).waitFor();
+    const stored = await alice.evaluate(() => JSON.parse((globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('hubbub.unsent.alice') ?? '[]') as { text: string; clientMsgId: string }[]);
+    assert.deepEqual(stored.map((m) => m.text), kept, 'kept in localStorage, in order');
+
+    // Closing asks first (the shared dialog handler dismisses it: the tab stays)…
+    const warned = alice.waitForEvent('dialog', { predicate: (dialog) => dialog.type() === 'beforeunload', timeout: 5000 });
+    await alice.close({ runBeforeUnload: true });
+    await warned;
+    dialogs.splice(0);
+    // …and closed anyway, the messages wait for the next visit.
+    const context = alice.context();
+    await alice.close();
+    await server.start();
+    alice = (await open(context)).page;
+    await alice.goto(`${url}/#/r/general`);
+    for (const text of kept) await bob.getByText(text, { exact: true }).waitFor({ timeout: 20_000 });
+    await alice.locator('.message-stored', { hasText: 'kept 3' }).waitFor({ timeout: 20_000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const texts = (await shownTexts(bob)).filter((text) => text.startsWith('kept '));
+    assert.deepEqual(texts, kept, 'each once, in the order written');
+    const ids = stored.map((m) => m.clientMsgId);
+    const history = await alice.evaluate(async () => {
+      const session = JSON.parse((globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('hubbub.session') ?? '{}') as { accessToken?: string };
+      const response = await fetch('/api/rooms/general/messages?limit=10', { headers: { authorization: `Bearer ${session.accessToken ?? ''}` } });
+      return ((await response.json()) as { messages: { text: string; clientMsgId: string }[] }).messages;
+    });
+    assert.deepEqual(history.filter((m) => m.text.startsWith('kept ')).map((m) => m.clientMsgId), ids, 'stored once each, with the ids kept');
+    assert.equal(await alice.evaluate(() => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('hubbub.unsent.alice')), null, 'nothing left to send');
   });
 
   it('hides a direct conversation (it cannot be left); a new message or opening it brings it back', async () => {

@@ -13,6 +13,7 @@ import { HubbubClient } from '../../src/client/hubbub-client.js';
 import type { SendUpdate } from '../../src/client/send-queue.js';
 import { TypingSender, TypingTracker } from '../../src/client/typing-tracker.js';
 import { HiddenConversations } from './hidden-conversations.js';
+import { clearUnsent, loadUnsent, saveUnsent, type UnsentMessage } from './unsent.js';
 import { refreshAcrossTabs, updateSession, type StoredSession } from './session.js';
 
 export type Presence = 'online' | 'offline';
@@ -45,6 +46,8 @@ export interface RoomEntry {
 export interface OutgoingEntry {
   readonly clientMsgId: string;
   readonly room: string;
+  /** The partner, for a message that starts a direct conversation (sent by username). */
+  readonly to?: string | undefined;
   readonly text: string;
   readonly ts: string;
   status: 'pending' | 'failed';
@@ -59,6 +62,8 @@ export class ChatStore {
   readonly rooms = new Map<string, RoomEntry>();
   readonly presence = new Map<string, Presence>();
   readonly outgoing = new Map<string, OutgoingEntry>();
+  /** Rooms whose sends the server's rate limit holds, with when the next one goes (ms since the epoch). */
+  readonly pacing = new Map<string, number>();
   /** Direct conversations hidden from the sidebar (they cannot be left). */
   readonly hidden: HiddenConversations;
   connection: ConnectionState = { status: 'idle' };
@@ -85,6 +90,15 @@ export class ChatStore {
   #atBottom = true;
   /** When the current connection attempt began (ms since the epoch). */
   #connectingSince = 0;
+  /** Every clientMsgId this tab created or took over from storage (see saveUnsent). */
+  readonly #knownUnsent = new Set<string>();
+  #stopped = false;
+  readonly #onBeforeUnload = (event: BeforeUnloadEvent): void => {
+    // Unsent messages are kept for the next visit, but the user should know they are not sent.
+    if (this.outgoing.size === 0) return;
+    event.preventDefault();
+    event.returnValue = '';
+  };
 
   constructor(session: StoredSession) {
     this.me = session.username;
@@ -96,6 +110,7 @@ export class ChatStore {
     });
     this.hidden = new HiddenConversations(this.me, () => this.#changed());
     this.#wire();
+    this.#restoreUnsent();
   }
 
   subscribe(listener: () => void): () => void {
@@ -104,11 +119,16 @@ export class ChatStore {
   }
 
   start(): void {
+    addEventListener('beforeunload', this.#onBeforeUnload);
     this.client.start();
     void this.refreshRooms();
   }
 
-  stop(): void {
+  /** Stops the client; `forgetUnsent` (signing out) also drops the messages kept for the next visit. */
+  stop(options: { forgetUnsent?: boolean } = {}): void {
+    this.#stopped = true;
+    removeEventListener('beforeunload', this.#onBeforeUnload);
+    if (options.forgetUnsent === true) clearUnsent(this.me);
     this.client.close();
     this.hidden.dispose();
     for (const sender of this.#typingOut.values()) sender.stop();
@@ -132,6 +152,12 @@ export class ChatStore {
 
   presenceOf(username: string): Presence {
     return this.presence.get(username.toLowerCase()) ?? 'offline';
+  }
+
+  /** When the next message of a room goes out while the rate limit holds it; undefined when it does not. */
+  pacedUntil(room: string): number | undefined {
+    const until = this.pacing.get(room);
+    return until !== undefined && until > Date.now() ? until : undefined;
   }
 
   /** My pending and failed messages of a room, oldest first. */
@@ -248,9 +274,30 @@ export class ChatStore {
     const partner = this.dmPartner(room);
     this.#typingOut.get(room)?.stop();
     // A conversation that does not exist yet is created by sending to the person.
-    const outgoing = partner !== undefined && entry !== undefined && !entry.member ? this.client.sendDirect(partner, text) : this.client.send(room, text);
-    this.outgoing.set(outgoing.clientMsgId, { clientMsgId: outgoing.clientMsgId, room, text, ts: new Date().toISOString(), status: 'pending', error: undefined });
+    const to = partner !== undefined && entry !== undefined && !entry.member ? partner : undefined;
+    const outgoing = to !== undefined ? this.client.sendDirect(to, text) : this.client.send(room, text);
+    this.#knownUnsent.add(outgoing.clientMsgId);
+    this.outgoing.set(outgoing.clientMsgId, { clientMsgId: outgoing.clientMsgId, room, to, text, ts: new Date().toISOString(), status: 'pending', error: undefined });
+    this.#persistUnsent();
     this.#changed();
+  }
+
+  /** Queues the messages an earlier visit left unsent, in order, with their ids (the server dedups). */
+  #restoreUnsent(): void {
+    for (const m of loadUnsent(this.me)) {
+      if (this.outgoing.has(m.clientMsgId)) continue;
+      this.#knownUnsent.add(m.clientMsgId);
+      if (m.to !== undefined) this.client.sendDirect(m.to, m.text, { clientMsgId: m.clientMsgId });
+      else this.client.send(m.room, m.text, { clientMsgId: m.clientMsgId });
+      this.outgoing.set(m.clientMsgId, { clientMsgId: m.clientMsgId, room: m.room, to: m.to, text: m.text, ts: m.ts, status: 'pending', error: undefined });
+    }
+  }
+
+  /** Keeps this tab's unsent messages in localStorage for the next visit. */
+  #persistUnsent(): void {
+    if (this.#stopped) return;
+    const mine = [...this.outgoing.values()].map((o): UnsentMessage => ({ clientMsgId: o.clientMsgId, room: o.room, ...(o.to === undefined ? {} : { to: o.to }), text: o.text, ts: o.ts }));
+    saveUnsent(this.me, mine, this.#knownUnsent);
   }
 
   retry(clientMsgId: string): void {
@@ -265,6 +312,7 @@ export class ChatStore {
   discard(clientMsgId: string): void {
     this.client.discard(clientMsgId);
     this.outgoing.delete(clientMsgId);
+    this.#persistUnsent();
     this.#changed();
   }
 
@@ -462,6 +510,11 @@ export class ChatStore {
       this.#changed();
     });
     c.on('send', (update) => this.#onSend(update));
+    c.on('pacing', (held) => {
+      this.pacing.clear();
+      for (const p of held) this.pacing.set(p.room ?? dmRoomKey(this.me, p.to ?? ''), p.until);
+      this.#changed();
+    });
     c.on('tokens', (credentials) => updateSession(this.me, credentials));
     c.on('authFailed', ({ error }) => {
       this.signedOut = error instanceof HubbubError && error.code === 'token_reused' ? 'Your session was ended. Please sign in again.' : 'Your session has expired. Please sign in again.';
@@ -483,7 +536,7 @@ export class ChatStore {
     this.#typingIn.message(message);
     const mine = message.from.toLowerCase() === this.me.toLowerCase();
     if (mine) {
-      this.outgoing.delete(message.clientMsgId);
+      if (this.outgoing.delete(message.clientMsgId)) this.#persistUnsent();
       entry.readSeq = Math.max(entry.readSeq, message.seq);
     } else if (this.#isWatching(entry.room)) {
       this.markReadSoon();
@@ -501,7 +554,7 @@ export class ChatStore {
       this.#becameMember(room);
       this.#merge(room, [{ room: update.ack.room, seq: update.ack.seq, msgId: update.ack.msgId, from: this.client.user?.username ?? this.me, text: update.text, ts: update.ack.ts, clientMsgId: update.clientMsgId }]);
       room.lastSeq = Math.max(room.lastSeq, update.ack.seq);
-      this.outgoing.delete(update.clientMsgId);
+      if (this.outgoing.delete(update.clientMsgId)) this.#persistUnsent();
     } else if (entry !== undefined) {
       entry.status = update.status === 'failed' ? 'failed' : 'pending';
       entry.error = update.error?.message;

@@ -75,7 +75,7 @@ function Chat({ session, onSignedOut }: { readonly session: StoredSession; reado
           onOpen={open}
           onDialog={setDialog}
           onSignOut={() => {
-            store.stop();
+            store.stop({ forgetUnsent: true });
             void signOut(session).then(() => onSignedOut());
           }}
         />

@@ -8,6 +8,26 @@ import { LockIcon, UsersIcon } from './icons.js';
 import { MessageList } from './MessageList.js';
 import type { DialogKind } from './Sidebar.js';
 
+/**
+ * "Sending too fast": the server's rate limit holds this room's messages; they go out on their
+ * own, the next one in the seconds shown. Polite live region, so screen readers hear it once.
+ */
+function PacingNotice({ store, room }: { readonly store: ChatStore; readonly room: string }) {
+  const until = store.pacedUntil(room);
+  const [, tick] = useState(0);
+  useEffect(() => {
+    if (until === undefined) return undefined;
+    const timer = setInterval(() => tick((n) => n + 1), 500);
+    return () => clearInterval(timer);
+  }, [until]);
+  const seconds = until === undefined ? 0 : Math.ceil((until - Date.now()) / 1000);
+  return (
+    <div class="pacing-line" role="status" aria-live="polite">
+      {seconds > 0 && `Sending too fast — the next message goes in ${seconds} s. Your messages are queued and will be sent in order.`}
+    </div>
+  );
+}
+
 function Composer({ store, entry }: { readonly store: ChatStore; readonly entry: RoomEntry }) {
   const [draft, setDraft] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
@@ -151,6 +171,7 @@ export function Conversation({ store, entry, onBack, onDialog }: ConversationPro
           </>
         )}
       </div>
+      <PacingNotice store={store} room={entry.room} />
       {entry.member || partner !== undefined ? (
         <Composer store={store} entry={entry} />
       ) : (
