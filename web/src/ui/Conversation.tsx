@@ -10,7 +10,7 @@ import type { DialogKind } from './Sidebar.js';
 
 /**
  * "Sending too fast": the server's rate limit holds this room's messages; they go out on their
- * own, the next one in the seconds shown. Polite live region, so screen readers hear it once.
+ * own, the next one in the seconds shown.
  */
 function PacingNotice({ store, room }: { readonly store: ChatStore; readonly room: string }) {
   const until = store.pacedUntil(room);
@@ -21,9 +21,14 @@ function PacingNotice({ store, room }: { readonly store: ChatStore; readonly roo
     return () => clearInterval(timer);
   }, [until]);
   const seconds = until === undefined ? 0 : Math.ceil((until - Date.now()) / 1000);
+  // The live region holds a sentence that does not change while the wait lasts, so a screen
+  // reader says it once; the countdown beside it is for the eyes only.
   return (
-    <div class="pacing-line" role="status" aria-live="polite">
-      {seconds > 0 && `Sending too fast — the next message goes in ${seconds} s. Your messages are queued and will be sent in order.`}
+    <div class={seconds > 0 ? 'pacing-line pacing-line-active' : 'pacing-line'}>
+      <span role="status" aria-live="polite">
+        {seconds > 0 && 'Sending too fast: your messages are queued and will be sent in order.'}
+      </span>
+      {seconds > 0 && <span aria-hidden="true"> The next one goes in {seconds} s.</span>}
     </div>
   );
 }
