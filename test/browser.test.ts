@@ -268,6 +268,19 @@ describe('web app in Chromium', { skip }, () => {
     assert.deepEqual(seqs, Array.from({ length: 130 }, (_, i) => i + 1), 'every message once, in order');
   });
 
+  it('sending while scrolled up brings the user to their message', async () => {
+    // Alice is in #history, scrolled to its beginning (the test before).
+    await alice.locator('.history-edge .start').waitFor();
+    await send(alice, 'sent from far up');
+    const mine = alice.locator('.message-text', { hasText: 'sent from far up' });
+    await until(async () => {
+      const box = await mine.boundingBox();
+      const list = await alice.locator('.messages').boundingBox();
+      return box !== null && list !== null && box.y >= list.y && box.y + box.height <= list.y + list.height;
+    }, 'her message in view', 5000);
+    assert.equal(await alice.locator('.new-below').count(), 0, 'no "new messages below" for her own');
+  });
+
   it('survives a server restart while alice sends: reconnecting banner, one delivery, no gap or duplicate for bob', async () => {
     await alice.locator('[data-room="general"]').click();
     await alice.getByRole('heading', { name: 'general' }).waitFor();

@@ -64,6 +64,8 @@ export function MessageList({ store, entry }: { readonly store: ChatStore; reado
   const positionedRoom = useRef<string | undefined>(undefined);
   const previous = useRef<{ room: string; first: number | undefined; height: number; count: number }>({ room: '', first: undefined, height: 0, count: 0 });
   const jumpPending = useRef(false);
+  /** The key of the newest of my unsent messages at the last render. */
+  const newestOwn = useRef<string | undefined>(undefined);
   const [newBelow, setNewBelow] = useState(false);
   const [markerVisible, setMarkerVisible] = useState(true);
 
@@ -98,6 +100,15 @@ export function MessageList({ store, entry }: { readonly store: ChatStore; reado
     if (el === null) return;
     const first = entry.messages[0]?.seq;
     const before = previous.current;
+    // A message I just wrote joins the end: take me to it, wherever I had scrolled.
+    const last = view.at(-1);
+    const own = last !== undefined && last.seq === undefined ? last.key : undefined;
+    if (own !== undefined && own !== newestOwn.current && positionedRoom.current === entry.room) {
+      atBottom.current = true;
+      setNewBelow(false);
+      store.setAtBottom(true);
+    }
+    newestOwn.current = own;
     if (positionedRoom.current !== entry.room) {
       atBottom.current = true;
       setNewBelow(false);
