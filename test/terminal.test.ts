@@ -119,6 +119,9 @@ describe('terminal clients', () => {
     await chat.waitFor('* carol joined #lobby');
     carol.close();
     await chat.waitFor('* carol is offline');
+    chat.write('/switch nowhere');
+    await chat.waitFor('! you are not in #nowhere: /join it first, or /rooms lists yours');
+    assert.doesNotMatch(chat.stdout, /now in #nowhere/);
     chat.write('/frobnicate');
     await chat.waitFor('! unknown command /frobnicate');
 

@@ -220,6 +220,9 @@ async function chat(
     switch: async (args) => {
       const room = args.trim();
       if (room === '') return print('! usage: /switch ROOM');
+      // Only to a room one is in: a line typed into any other would be refused.
+      const mine = (await client.api((http) => http.rooms())).some((listed) => listed.member && listed.room === room);
+      if (!mine) return print(`! you are not in ${roomLabel(room, me)}: /join it first, or /rooms lists yours`);
       current = room;
       setPrompt();
       print(`* now in ${roomLabel(room, me)}`);
