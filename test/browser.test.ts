@@ -184,6 +184,23 @@ describe('web app in Chromium', { skip }, () => {
 
     // Bob has the room on screen: alice's last message shows he has seen it.
     await alice.locator('.seen-by', { hasText: 'Seen by bob' }).waitFor();
+    // Alice's read position reaches her own last message (as a terminal that printed it marks
+    // it): in bob's view her receipt sits under the last message she did not write.
+    const twoLines = Number(await bob.locator('.message', { hasText: 'Two lines:' }).getAttribute('data-seq'));
+    const bobElsewhere = await server.server.connect(await server.server.tokenFor('bob'));
+    let receiptArrived = false;
+    bobElsewhere.on('receipt', (receipt) => (receiptArrived ||= receipt.user === 'alice' && receipt.seq === twoLines));
+    const aliceElsewhere = await server.server.connect(await server.server.tokenFor('alice'));
+    await aliceElsewhere.read('general', twoLines);
+    await until(() => receiptArrived, 'alice’s receipt');
+    await bob.locator('.message', { hasText: 'Hey alice, glad to be here' }).locator('.seen-by', { hasText: 'Seen by alice' }).waitFor();
+    // The page got the same receipt: for a second, it must never show it under her own message.
+    for (const stop = Date.now() + 1000; Date.now() < stop; ) {
+      assert.equal(await bob.locator('.message', { hasText: 'Two lines:' }).locator('.seen-by').count(), 0, 'no "Seen by alice" under her own message');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    aliceElsewhere.close();
+    bobElsewhere.close();
 
     // A direct message: alice starts it by username; bob gets it with an unread badge.
     await alice.getByRole('button', { name: 'Start a direct message' }).click();

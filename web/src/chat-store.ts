@@ -194,11 +194,12 @@ export class ChatStore {
   /** Who has read up to each message: for each other reader, the last loaded message they saw. */
   seenBy(entry: RoomEntry): Map<number, string[]> {
     const result = new Map<number, string[]>();
-    const seqs = entry.messages.map((m) => m.seq);
     for (const [user, seq] of entry.receipts) {
-      if (user.toLowerCase() === this.me.toLowerCase()) continue;
+      const reader = user.toLowerCase();
+      if (reader === this.me.toLowerCase()) continue;
+      // Under the last message the reader has seen and did not write: under their own it says nothing.
       let at: number | undefined;
-      for (const candidate of seqs) if (candidate <= seq) at = candidate;
+      for (const m of entry.messages) if (m.seq <= seq && m.from.toLowerCase() !== reader) at = m.seq;
       if (at === undefined) continue;
       result.set(at, [...(result.get(at) ?? []), user]);
     }
