@@ -249,6 +249,20 @@ describe('web app in Chromium', { skip }, () => {
     await alice.getByText('Nice, shipping it').waitFor();
   });
 
+  it('puts the cursor in the username field of the sign-in form, and again when switching forms', async () => {
+    const { context, page } = await open();
+    try {
+      await page.goto(url);
+      const focused = (): Promise<string | null | undefined> =>
+        page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } | null } }).document.activeElement?.getAttribute('name'));
+      await until(async () => (await focused()) === 'username', 'the username field focused on sign-in');
+      await page.getByRole('button', { name: 'Create an account' }).click();
+      await until(async () => (await focused()) === 'username', 'the username field focused on the sign-up form');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a reload keeps the session and shows the history', async () => {
     await alice.reload();
     await alice.getByRole('heading', { name: 'general' }).waitFor();

@@ -1,5 +1,5 @@
 /** Sign in or create an account. */
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { HubbubError } from '../../../src/client/errors.js';
 import { signIn, type StoredSession } from '../session.js';
 
@@ -56,6 +56,10 @@ export function AuthScreen({ onSignedIn, reason }: AuthScreenProps) {
   };
 
   const registering = mode === 'register';
+  // The first thing to type is the name: the cursor waits there on arrival and after switching
+  // between signing in and signing up.
+  const usernameInput = useRef<HTMLInputElement>(null);
+  useEffect(() => usernameInput.current?.focus(), [mode]);
   return (
     <main class="auth">
       <form class="auth-card" onSubmit={submit} aria-labelledby="auth-title">
@@ -66,6 +70,7 @@ export function AuthScreen({ onSignedIn, reason }: AuthScreenProps) {
         <label class="field">
           <span>Username</span>
           <input
+            ref={usernameInput}
             name="username"
             autoComplete="username"
             autoCapitalize="off"
