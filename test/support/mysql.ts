@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
+import { redactUrl } from './redact-url.js';
 
 /** A fresh database: `url` names it; `drop()` removes it and everything in it. */
 export interface TestMysqlDatabase {
@@ -29,8 +30,8 @@ export async function createTestMysqlDatabase(): Promise<TestMysqlDatabase | und
     admin = await createConnection({ uri: baseUrl, connectTimeout: 5000 });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    if (process.env.CI === 'true') throw new Error(`MySQL unreachable at ${redact(baseUrl)} (${reason}); CI requires it`, { cause: error });
-    console.warn(`⚠ MySQL unreachable at ${redact(baseUrl)}: skipping MySQL tests (${reason})`);
+    if (process.env.CI === 'true') throw new Error(`MySQL unreachable at ${redactUrl(baseUrl)} (${reason}); CI requires it`, { cause: error });
+    console.warn(`⚠ MySQL unreachable at ${redactUrl(baseUrl)}: skipping MySQL tests (${reason})`);
     return undefined;
   }
   const name = `hubbub_t_${randomBytes(6).toString('hex')}`;
@@ -54,15 +55,4 @@ export async function createTestMysqlDatabase(): Promise<TestMysqlDatabase | und
       }
     },
   };
-}
-
-/** The URL without its password, for messages. */
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
 }

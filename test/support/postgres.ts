@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { redactUrl } from './redact-url.js';
 
 /** A fresh schema: `url` selects it; `drop()` removes it and everything in it. */
 export interface TestDatabase {
@@ -30,9 +31,9 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
     await admin.end().catch(() => {});
     const reason = error instanceof Error ? error.message : String(error);
     if (process.env.CI === 'true') {
-      throw new Error(`PostgreSQL unreachable at ${redact(baseUrl)} (${reason}); CI requires it`, { cause: error });
+      throw new Error(`PostgreSQL unreachable at ${redactUrl(baseUrl)} (${reason}); CI requires it`, { cause: error });
     }
-    console.warn(`⚠ PostgreSQL unreachable at ${redact(baseUrl)}: skipping PostgreSQL tests (${reason})`);
+    console.warn(`⚠ PostgreSQL unreachable at ${redactUrl(baseUrl)}: skipping PostgreSQL tests (${reason})`);
     return undefined;
   }
 
@@ -85,16 +86,5 @@ async function assertSearchPath(url: string, schema: string): Promise<void> {
     }
   } finally {
     await client.end();
-  }
-}
-
-/** The URL without its password, for messages. */
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable URL)';
   }
 }
