@@ -13,7 +13,9 @@ import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
-const HEAVY = ['test/browser.test.ts', 'test/cluster.test.ts', 'test/load.test.ts', 'test/churn.test.ts'];
+// Every browser test file (test/browser*.test.ts) is heavy too: each runs a server and Chromium.
+const HEAVY = ['test/cluster.test.ts', 'test/load.test.ts', 'test/churn.test.ts'];
+const isHeavy = (file) => HEAVY.includes(file) || /^test\/browser[^/]*\.test\.ts$/.test(file);
 
 function collect(dir, out) {
   let entries;
@@ -71,8 +73,8 @@ function run(passFiles, concurrency) {
   });
 }
 
-const quick = files.filter((file) => !HEAVY.includes(file));
-const heavy = files.filter((file) => HEAVY.includes(file));
+const quick = files.filter((file) => !isHeavy(file));
+const heavy = files.filter((file) => isHeavy(file));
 const passes = [];
 if (quick.length > 0) passes.push(await run(quick, process.env.TEST_CONCURRENCY ?? 2));
 if (heavy.length > 0) passes.push(await run(heavy, 1));

@@ -14,17 +14,12 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { HubbubSocket } from '../src/client/socket-client.js';
-import { CHROMIUM_ARGS, ROOT, RestartableServer, chromiumPath, ensureWebBuilt, servesWebApp } from './support/browser.js';
-import { freePort } from './support/cluster.js';
+import { ROOT, type RestartableServer } from './support/browser.js';
+import { browserSkip, joinByLink, register, send, shownSeqs, shownTexts, sidebarRooms, signIn, startWebTest, until, type WebTest } from './support/web-session.js';
 
-const executablePath = chromiumPath();
-const inCi = process.env.CI === 'true';
-const skip = executablePath === undefined && !inCi ? 'Chromium is not installed (apt-get install -y chromium): browser tests SKIPPED' : false;
-if (skip !== false) process.stderr.write(`\n!!! ${skip} !!!\n\n`);
-
-const PASSWORD = 'correct horse battery staple';
+const skip = browserSkip();
 
 /**
  * docs/screenshot.png is written when it is missing or with HUBBUB_SCREENSHOT=1 (so that a test
@@ -35,106 +30,26 @@ function screenshotPath(): string {
   return process.env.HUBBUB_SCREENSHOT === '1' || !existsSync(docs) ? docs : join(tmpdir(), 'hubbub-screenshot.png');
 }
 
-/** Polls `check` until it returns true (or a value), failing with `what` after `timeoutMs`. */
-async function until<T>(check: () => Promise<T | false | undefined> | T | false | undefined, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== false && value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last instanceof Error ? ` (last error: ${last.message})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** The seqs of the stored messages the page shows, in order. */
-function shownSeqs(page: Page): Promise<number[]> {
-  return page.$$eval('.messages .message[data-seq]', (elements) => elements.map((element) => Number(element.getAttribute('data-seq'))));
-}
-
-function shownTexts(page: Page): Promise<string[]> {
-  return page.locator('.messages .message-text').allTextContents();
-}
-
-async function register(page: Page, url: string, username: string): Promise<void> {
-  await page.goto(url);
-  await page.getByRole('button', { name: 'Create an account' }).click();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('navigation', { name: 'Rooms and conversations' }).waitFor();
-}
-
-async function signIn(page: Page, url: string, username: string): Promise<void> {
-  await page.goto(url);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Rooms and conversations' }).waitFor();
-}
-
-/** The rooms and conversations the sidebar lists, by key. */
-function sidebarRooms(page: Page): Promise<string[]> {
-  return page.$$eval('.sidebar [data-room]', (elements) => elements.map((element) => element.getAttribute('data-room') ?? ''));
-}
-
-/** Views a public room by its link and joins it from the bar under it. */
-async function joinByLink(page: Page, url: string, room: string): Promise<void> {
-  await page.goto(`${url}/#/r/${room}`);
-  await page.getByRole('button', { name: `Join #${room}` }).click();
-  await page.locator(`.sidebar [data-room="${room}"]`).waitFor();
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  const input = page.locator('#composer-input');
-  await input.fill(text);
-  await input.press('Enter');
-}
-
 describe('web app in Chromium', { skip }, () => {
+  let web: WebTest;
   let server: RestartableServer;
   let url: string;
-  let browser: Browser;
   let alice: Page;
   let bob: Page;
   let bobContext: BrowserContext;
-  const dialogs: string[] = [];
-  const pageErrors: string[] = [];
-
-  /** A page of its own browser profile (`context`), or a new tab of an existing one. */
-  const open = async (existing?: BrowserContext): Promise<{ context: BrowserContext; page: Page }> => {
-    const context = existing ?? (await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' }));
-    const page = await context.newPage();
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.setDefaultTimeout(15_000);
-    return { context, page };
-  };
+  let dialogs: string[];
+  let pageErrors: string[];
+  const open = (context?: BrowserContext): Promise<{ context: BrowserContext; page: Page }> => web.open(context === undefined ? {} : { context });
 
   before(async () => {
-    if (executablePath === undefined) throw new Error('Chromium is required under CI=true: apt-get install -y chromium');
-    ensureWebBuilt();
-    server = new RestartableServer(await freePort(), { PRESENCE_GRACE_MS: '300' });
-    await server.start();
-    // The server itself serves the built app at `/`.
-    assert.ok(await servesWebApp(server.url), 'the server does not serve the web app');
-    url = server.url;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+    web = await startWebTest();
+    ({ server, url, dialogs, pageErrors } = web);
     alice = (await open()).page;
     ({ context: bobContext, page: bob } = await open());
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.destroy();
+    await web?.close();
   });
 
   it('two users register, join a room and talk both ways, with typing, presence and a read receipt', async () => {
