@@ -7,9 +7,18 @@ import { ROOM_COLUMNS, toRoomRecord, toUserRecord } from './rows.js';
 import { isDuplicateKey } from './mysql-errors.js';
 import { writeTransaction } from './write-transaction.js';
 
-/** Adds a member with read position 0; false when already a member. */
+/**
+ * Adds a member whose read position is the room's last entry: what was said before one joined
+ * is history to read, not unread messages (a newcomer to a busy room would otherwise meet a
+ * badge of thousands and a "new messages" line above message 1). False when already a member.
+ */
 export async function addMember(db: Kysely<Database>, dialect: SqlDialectName, roomId: number, userId: number, now: number): Promise<boolean> {
-  const insert = db.insertInto('memberships').values({ room_id: roomId, user_id: userId, read_seq: 0, joined_at: now });
+  const insert = db.insertInto('memberships').values((eb) => ({
+    room_id: roomId,
+    user_id: userId,
+    read_seq: eb.selectFrom('rooms').select('last_seq').where('id', '=', roomId),
+    joined_at: now,
+  }));
   if (dialect === 'mysql') {
     // No ON CONFLICT: the primary key refuses a second membership.
     try {

@@ -200,6 +200,16 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         assert.deepEqual(await names(1), []);
       });
 
+      it('starts a new member at the room’s last entry: earlier messages are not unread', async () => {
+        const [a, b, r] = [await user(), await user(), await room()];
+        await store.addMember(r.id, b.id, 1);
+        await send(r, b, 4);
+        await store.addMember(r.id, a.id, 2);
+        assert.deepEqual(await store.listMemberships(a.id), [{ room: { ...r, lastSeq: 4 }, readSeq: 4 }]);
+        await send(r, b, 1);
+        assert.deepEqual((await store.listMemberships(a.id)).map((m) => m.readSeq), [4]);
+      });
+
       it('moves the read position forward only', async () => {
         const [a, b, r] = [await user(), await user(), await room()];
         await store.addMember(r.id, a.id, 1);
