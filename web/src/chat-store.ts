@@ -12,6 +12,7 @@ import type { DirectoryPage, DirectoryQuery } from '../../src/client/http-client
 import { HubbubClient } from '../../src/client/hubbub-client.js';
 import type { SendUpdate } from '../../src/client/send-queue.js';
 import { TypingSender, TypingTracker } from '../../src/client/typing-tracker.js';
+import { Drafts } from './drafts.js';
 import { HiddenConversations } from './hidden-conversations.js';
 import { clearUnsent, loadUnsent, saveUnsent, type UnsentMessage } from './unsent.js';
 import { refreshAcrossTabs, updateSession, type StoredSession } from './session.js';
@@ -23,11 +24,15 @@ export interface RoomEntry {
   readonly room: string;
   visibility: Visibility;
   member: boolean;
+  /** A direct conversation opened here that has no message yet: listed until the user leaves it empty. */
+  started: boolean;
   /** When `member` last became true (ms since the epoch): see the welcome handler. */
   memberSince: number;
   lastSeq: number;
-  /** My read position on the server. */
+  /** My read position: sent to the server (or learnt from it). */
   readSeq: number;
+  /** The newest message the user has had on screen here (it becomes the read position). */
+  seenSeq: number;
   unread: number;
   /** Loaded messages, ascending by seq, each once. */
   messages: Message[];
@@ -56,6 +61,18 @@ export interface OutgoingEntry {
 
 const PAGE = 50;
 
+/**
+ * Unread messages of a room once the read position moves to `readSeq`: counted among the
+ * loaded messages when they reach back to it, otherwise the known count less those now read.
+ */
+export function unreadAfter(entry: Pick<RoomEntry, 'messages' | 'readSeq' | 'unread'>, readSeq: number, me: string): number {
+  const others = (m: Message): boolean => m.from.toLowerCase() !== me.toLowerCase();
+  const first = entry.messages[0]?.seq;
+  if (first !== undefined && first <= readSeq + 1) return entry.messages.filter((m) => m.seq > readSeq && others(m)).length;
+  const nowRead = entry.messages.filter((m) => m.seq > entry.readSeq && m.seq <= readSeq && others(m)).length;
+  return Math.max(0, entry.unread - nowRead);
+}
+
 export class ChatStore {
   readonly me: string;
   readonly client: HubbubClient;
@@ -66,6 +83,8 @@ export class ChatStore {
   readonly pacing = new Map<string, number>();
   /** Direct conversations hidden from the sidebar (they cannot be left). */
   readonly hidden: HiddenConversations;
+  /** What the user typed and has not sent yet, per room. */
+  readonly drafts: Drafts;
   connection: ConnectionState = { status: 'idle' };
   active: string | undefined;
   /** A short message for the user (an action failed). */
@@ -87,7 +106,6 @@ export class ChatStore {
   readonly #membersTimers = new Map<string, number>();
   #noticeTimer: number | undefined;
   #visible = true;
-  #atBottom = true;
   /** When the current connection attempt began (ms since the epoch). */
   #connectingSince = 0;
   /** Every clientMsgId this tab created or took over from storage (see saveUnsent). */
@@ -109,6 +127,7 @@ export class ChatStore {
       backoff: { baseMs: 1000, maxMs: 30_000 },
     });
     this.hidden = new HiddenConversations(this.me, () => this.#changed());
+    this.drafts = new Drafts(this.me);
     this.#wire();
     this.#restoreUnsent();
   }
@@ -124,13 +143,17 @@ export class ChatStore {
     void this.refreshRooms();
   }
 
-  /** Stops the client; `forgetUnsent` (signing out) also drops the messages kept for the next visit. */
+  /** Stops the client; `forgetUnsent` (signing out) also drops the messages and drafts kept for the next visit. */
   stop(options: { forgetUnsent?: boolean } = {}): void {
     this.#stopped = true;
     removeEventListener('beforeunload', this.#onBeforeUnload);
-    if (options.forgetUnsent === true) clearUnsent(this.me);
+    if (options.forgetUnsent === true) {
+      clearUnsent(this.me);
+      this.drafts.clear();
+    }
     this.client.close();
     this.hidden.dispose();
+    this.drafts.dispose();
     for (const sender of this.#typingOut.values()) sender.stop();
     this.#typingIn.reset();
   }
@@ -167,7 +190,7 @@ export class ChatStore {
 
   /** Rooms I am in and the conversations I have not hidden, by kind, sorted by name. */
   myRooms(): { rooms: RoomEntry[]; direct: RoomEntry[] } {
-    const mine = [...this.rooms.values()].filter((entry) => entry.member && !this.isHidden(entry));
+    const mine = [...this.rooms.values()].filter((entry) => (entry.member || entry.started) && !this.isHidden(entry));
     const byName = (a: RoomEntry, b: RoomEntry): number => this.title(a.room).localeCompare(this.title(b.room));
     return {
       rooms: mine.filter((entry) => entry.visibility !== 'dm').sort(byName),
@@ -221,6 +244,7 @@ export class ChatStore {
   /** Opens a room: loads its newest page, places the unread marker, fetches who is in it. */
   async open(room: string): Promise<void> {
     this.#typingOut.get(this.active ?? '')?.stop();
+    this.#forgetIfEmpty(this.active, room);
     this.active = room;
     // Opening a hidden conversation (from a name, "new message", a link) brings it back.
     this.hidden.show(room);
@@ -235,6 +259,7 @@ export class ChatStore {
   /** Back to the room list (phones) or the welcome pane. */
   closeRoom(): void {
     this.stoppedTyping();
+    this.#forgetIfEmpty(this.active, undefined);
     this.active = undefined;
     this.#changed();
   }
@@ -397,10 +422,34 @@ export class ChatStore {
     const entry = this.#entry(room, 'dm');
     if (!entry.member) {
       // Not a conversation yet: it starts with the first message (which also checks the name).
+      // It is listed among the conversations already, as it is on screen.
       entry.loaded = true;
       entry.hasMoreBefore = false;
+      entry.started = true;
     }
     await this.open(room);
+  }
+
+  /**
+   * Marks every room and conversation read up to its last message. One `read` after another:
+   * a user in hundreds of rooms must not hit the server's limit of commands in flight.
+   */
+  async markAllRead(): Promise<void> {
+    const behind = [...this.rooms.values()].filter((entry) => entry.member && (entry.unread > 0 || entry.lastSeq > entry.readSeq));
+    for (const entry of behind) {
+      entry.unread = 0;
+      entry.readSeq = Math.max(entry.readSeq, entry.lastSeq);
+    }
+    this.#changed();
+    for (const entry of behind) {
+      if (entry.readSeq === 0) continue;
+      try {
+        await this.client.read(entry.room, entry.readSeq);
+      } catch (error) {
+        this.#report(error);
+        return;
+      }
+    }
   }
 
   /** Marks the active room read up to its last message, when the user can see it. */
@@ -417,11 +466,16 @@ export class ChatStore {
     this.#changed();
   }
 
-  /** The conversation is scrolled to its end: what arrives is being read. */
-  setAtBottom(atBottom: boolean): void {
-    if (atBottom === this.#atBottom) return;
-    this.#atBottom = atBottom;
-    if (atBottom) this.markReadSoon();
+  /**
+   * The newest message of `room` that is on screen now (the view reports it as the user
+   * scrolls and as messages arrive). Only what a visible tab shows counts: the read position
+   * follows what the user has actually had in front of them.
+   */
+  viewed(room: string, seq: number): void {
+    const entry = this.rooms.get(room);
+    if (entry === undefined || !this.#visible || this.active !== room || seq <= entry.seenSeq) return;
+    entry.seenSeq = seq;
+    if (seq > entry.readSeq) this.markReadSoon();
   }
 
   dismissNotice(): void {
@@ -456,8 +510,9 @@ export class ChatStore {
         const entry = this.#entry(state.room, isDmRoomKey(state.room) ? 'dm' : 'public');
         this.#becameMember(entry);
         entry.lastSeq = Math.max(entry.lastSeq, state.lastSeq);
-        entry.readSeq = state.readSeq;
-        entry.unread = this.#isWatching(entry.room) ? 0 : state.unread;
+        // Read positions only move forward: a `read` sent just before the reconnect may be newer.
+        entry.unread = state.readSeq >= entry.readSeq ? state.unread : unreadAfter({ ...entry, unread: state.unread, readSeq: state.readSeq }, entry.readSeq, this.me);
+        entry.readSeq = Math.max(entry.readSeq, state.readSeq);
         this.hidden.revealIfNewer(entry.room, entry.lastSeq);
       }
       if (this.active !== undefined && !this.rooms.has(this.active)) this.#moveAway();
@@ -538,11 +593,12 @@ export class ChatStore {
     const mine = message.from.toLowerCase() === this.me.toLowerCase();
     if (mine) {
       if (this.outgoing.delete(message.clientMsgId)) this.#persistUnsent();
-      entry.readSeq = Math.max(entry.readSeq, message.seq);
-    } else if (this.#isWatching(entry.room)) {
-      this.markReadSoon();
-    } else if (!counted) {
-      entry.unread++;
+      // Not read by being mine: the read position moves (and is sent) when the view shows it.
+      if (this.#isWatching(entry.room)) this.markReadSoon();
+    } else {
+      // Unread until the user has it on screen (the view reports that; see `viewed`).
+      if (!counted && message.seq > entry.readSeq) entry.unread++;
+      if (this.#isWatching(entry.room)) this.markReadSoon();
     }
     this.#changed();
   }
@@ -572,9 +628,11 @@ export class ChatStore {
         room,
         visibility,
         member: false,
+        started: false,
         memberSince: 0,
         lastSeq: 0,
         readSeq: 0,
+        seenSeq: 0,
         unread: 0,
         messages: [],
         hasMoreBefore: true,
@@ -598,8 +656,10 @@ export class ChatStore {
     // A listing read before messages that have since arrived live must not wipe their count.
     const sawNewer = entry.lastSeq > summary.lastSeq;
     entry.lastSeq = Math.max(entry.lastSeq, summary.lastSeq);
+    const newerHere = entry.readSeq > summary.readSeq;
     entry.readSeq = Math.max(entry.readSeq, summary.readSeq);
-    entry.unread = this.#isWatching(entry.room) ? 0 : sawNewer ? Math.max(entry.unread, summary.unread) : summary.unread;
+    // A read sent after the listing was made is newer than its count; so are messages that came live.
+    entry.unread = newerHere ? Math.min(entry.unread, summary.unread) : sawNewer ? Math.max(entry.unread, summary.unread) : summary.unread;
     this.hidden.revealIfNewer(entry.room, entry.lastSeq);
   }
 
@@ -617,6 +677,18 @@ export class ChatStore {
   #dropMembership(room: string): void {
     this.#forgetRoom(room);
     if (this.active === room) this.#moveAway();
+  }
+
+  /**
+   * A conversation opened but never written in leaves the list when the user moves on, unless
+   * a message for it is on its way or a draft waits in it.
+   */
+  #forgetIfEmpty(room: string | undefined, next: string | undefined): void {
+    if (room === undefined || room === next) return;
+    const entry = this.rooms.get(room);
+    if (entry === undefined || entry.member || !entry.started) return;
+    if (this.outgoingIn(room).length > 0 || this.drafts.get(room) !== '') return;
+    entry.started = false;
   }
 
   #forgetRoom(room: string): void {
@@ -695,15 +767,16 @@ export class ChatStore {
     return this.active === room && this.#visible;
   }
 
+  /** Moves the active room's read position to the newest message the user has seen there. */
   #markRead(): void {
     const entry = this.active === undefined ? undefined : this.rooms.get(this.active);
-    if (entry === undefined || !entry.member || !this.#visible || !this.#atBottom) return;
-    const last = entry.messages.at(-1)?.seq ?? 0;
-    entry.unread = 0;
+    if (entry === undefined || !entry.member || !this.#visible) return;
+    const seen = Math.min(entry.seenSeq, entry.lastSeq);
+    if (seen <= entry.readSeq) return;
+    entry.unread = unreadAfter(entry, seen, this.me);
+    entry.readSeq = seen;
     this.#changed();
-    if (last <= entry.readSeq) return;
-    entry.readSeq = last;
-    this.client.read(entry.room, last).catch(() => {
+    this.client.read(entry.room, seen).catch(() => {
       // Best-effort: the next message read sends the position again.
     });
   }

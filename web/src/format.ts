@@ -25,6 +25,11 @@ export function timeLabel(date: Date): string {
   return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
 
+/** The full date and time, for a tooltip: "Wednesday, December 2, 2026 at 11:32:13 AM". */
+export function fullDateLabel(date: Date): string {
+  return date.toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'medium' });
+}
+
 /** A message as the view shows it: stored, or one of ours not yet acknowledged. */
 export interface ViewMessage {
   readonly key: string;

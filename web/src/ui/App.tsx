@@ -42,6 +42,18 @@ function Chat({ session, onSignedOut }: { readonly session: StoredSession; reado
   }, [store]);
 
   useEffect(() => {
+    // Shift+Esc marks everything read, as in other chat apps.
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.key === 'Escape' && event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        void store.markAllRead();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store]);
+
+  useEffect(() => {
     if (store.signedOut === undefined) return;
     // The login is gone on the server: forget it here too.
     clearSession();

@@ -4,6 +4,7 @@ import { describeTyping } from '../../../src/client/typing-tracker.js';
 import { MAX_TEXT_LENGTH as MAX_TEXT } from '../../../src/protocol/limits.js';
 import type { ChatStore, RoomEntry } from '../chat-store.js';
 import { Avatar, PresenceDot } from './Avatar.js';
+import { ConfirmDialog } from './ConfirmDialog.js';
 import { LockIcon, UsersIcon } from './icons.js';
 import { MessageList } from './MessageList.js';
 import type { DialogKind } from './Sidebar.js';
@@ -34,14 +35,19 @@ function PacingNotice({ store, room }: { readonly store: ChatStore; readonly roo
 }
 
 function Composer({ store, entry }: { readonly store: ChatStore; readonly entry: RoomEntry }) {
-  const [draft, setDraft] = useState('');
+  // Each room keeps its own draft (switching rooms or reloading never loses what was typed);
+  // the composer is mounted afresh for each room.
+  const [draft, setDraftState] = useState(() => store.drafts.get(entry.room));
   const input = useRef<HTMLTextAreaElement>(null);
   const label = entry.visibility === 'dm' ? `Message ${store.title(entry.room)}` : `Message #${entry.room}`;
+  const setDraft = (text: string): void => {
+    setDraftState(text);
+    store.drafts.set(entry.room, text);
+  };
 
   useEffect(() => {
-    setDraft('');
     input.current?.focus();
-  }, [entry.room]);
+  }, []);
 
   useEffect(() => {
     // Grow with the text, up to the stylesheet's max-height.
@@ -112,6 +118,7 @@ export function Conversation({ store, entry, onBack, onDialog }: ConversationPro
   const online = members.filter((m) => m.status === 'online').length;
   const typing = describeTyping(entry.typing);
   const [joining, setJoining] = useState(false);
+  const [confirmLeave, setConfirmLeave] = useState(false);
 
   return (
     <section class="conversation" aria-label={partner !== undefined ? `Conversation with ${partner}` : `Room ${entry.room}`}>
@@ -144,7 +151,9 @@ export function Conversation({ store, entry, onBack, onDialog }: ConversationPro
             </button>
           )}
           {partner === undefined && entry.member && (
-            <button type="button" class="ghost" onClick={() => void store.leave(entry.room)}>
+            // Leaving a private room cannot be undone alone (it takes an invitation to come
+            // back): it is confirmed. A public room can be joined again at any time.
+            <button type="button" class="ghost" onClick={() => (entry.visibility === 'private' ? setConfirmLeave(true) : void store.leave(entry.room))}>
               Leave
             </button>
           )}
@@ -163,6 +172,11 @@ export function Conversation({ store, entry, onBack, onDialog }: ConversationPro
           )}
         </div>
       </header>
+      {confirmLeave && (
+        <ConfirmDialog title={`Leave #${entry.room}?`} confirmLabel={`Leave #${entry.room}`} danger onConfirm={() => store.leave(entry.room)} onClose={() => setConfirmLeave(false)}>
+          <p>#{entry.room} is private: to come back, a member will have to invite you again.</p>
+        </ConfirmDialog>
+      )}
       <MessageList store={store} entry={entry} />
       <div class="typing-line" aria-live="polite">
         {typing !== '' && (
@@ -178,7 +192,8 @@ export function Conversation({ store, entry, onBack, onDialog }: ConversationPro
       </div>
       <PacingNotice store={store} room={entry.room} />
       {entry.member || partner !== undefined ? (
-        <Composer store={store} entry={entry} />
+        // Keyed by room: each room's composer starts from that room's draft.
+        <Composer key={entry.room} store={store} entry={entry} />
       ) : (
         <div class="join-bar">
           <span>You are viewing #{entry.room}.</span>

@@ -5,7 +5,7 @@
  */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatStore, RoomEntry } from '../chat-store.js';
-import { groupMessages, timeLabel, toView, type ViewMessage } from '../format.js';
+import { fullDateLabel, groupMessages, timeLabel, toView, type ViewMessage } from '../format.js';
 import { linkify } from '../linkify.js';
 import { Avatar } from './Avatar.js';
 
@@ -29,11 +29,19 @@ interface MessageRowProps {
   readonly store: ChatStore;
   readonly message: ViewMessage;
   readonly seenBy: readonly string[] | undefined;
+  /** The first message of its group has its time in the group's header; the others show it on hover. */
+  readonly first: boolean;
 }
 
-function MessageRow({ store, message, seenBy }: MessageRowProps) {
+function MessageRow({ store, message, seenBy, first }: MessageRowProps) {
+  const date = new Date(message.ts);
   return (
     <div class={`message message-${message.status}`} data-seq={message.seq} data-client-msg-id={message.clientMsgId}>
+      {!first && (
+        <time class="message-time" dateTime={message.ts} title={fullDateLabel(date)}>
+          {timeLabel(date)}
+        </time>
+      )}
       <p class="message-text">
         <MessageText text={message.text} />
       </p>
@@ -44,13 +52,15 @@ function MessageRow({ store, message, seenBy }: MessageRowProps) {
       )}
       {message.status === 'failed' && (
         <span class="message-status failed" role="alert">
-          Not delivered.{' '}
-          <button type="button" class="link-button" onClick={() => store.retry(message.clientMsgId)}>
-            Retry
-          </button>{' '}
-          <button type="button" class="link-button" onClick={() => store.discard(message.clientMsgId)}>
-            Discard
-          </button>
+          <span>Not delivered.</span>
+          <span class="message-actions">
+            <button type="button" class="link-button" onClick={() => store.retry(message.clientMsgId)}>
+              Retry
+            </button>
+            <button type="button" class="link-button" onClick={() => store.discard(message.clientMsgId)}>
+              Discard
+            </button>
+          </span>
         </span>
       )}
       {seenBy !== undefined && seenBy.length > 0 && <span class="seen-by">Seen by {seenBy.join(', ')}</span>}
@@ -83,6 +93,24 @@ export function MessageList({ store, entry }: { readonly store: ChatStore; reado
   const markerLoaded = entry.markerSeq !== undefined && (entry.messages[0]?.seq ?? Infinity) <= entry.markerSeq + 1;
   const showJump = entry.markerSeq !== undefined && entry.markerSeq < entry.lastSeq && (!markerLoaded || !markerVisible);
 
+  /**
+   * Tells the store the newest stored message on screen: the last one whose top edge is above
+   * the list's bottom edge (the read position follows what the user has had in front of them).
+   */
+  const reportViewed = (): void => {
+    const el = scroller.current;
+    if (el === null) return;
+    const bottom = el.getBoundingClientRect().bottom;
+    const rows = el.querySelectorAll<HTMLElement>('.message[data-seq]');
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const row = rows[i]!;
+      if (row.getBoundingClientRect().top < bottom - 8) {
+        store.viewed(entry.room, Number(row.dataset['seq']));
+        return;
+      }
+    }
+  };
+
   const checkMarker = (): void => {
     const el = scroller.current;
     const marker = el?.querySelector('.unread-marker');
@@ -106,7 +134,6 @@ export function MessageList({ store, entry }: { readonly store: ChatStore; reado
     if (own !== undefined && own !== newestOwn.current && positionedRoom.current === entry.room) {
       atBottom.current = true;
       setNewBelow(false);
-      store.setAtBottom(true);
     }
     newestOwn.current = own;
     if (positionedRoom.current !== entry.room) {
@@ -122,7 +149,6 @@ export function MessageList({ store, entry }: { readonly store: ChatStore; reado
         } else {
           el.scrollTop = el.scrollHeight;
         }
-        store.setAtBottom(atBottom.current);
       }
     } else if (before.room === entry.room && before.first !== undefined && first !== undefined && first < before.first) {
       // An older page was put on top: keep what the user was looking at in place.
@@ -143,6 +169,7 @@ export function MessageList({ store, entry }: { readonly store: ChatStore; reado
     // A first page that does not fill the screen cannot be scrolled: load more now.
     if (entry.loaded && entry.hasMoreBefore && el.scrollHeight <= el.clientHeight + 8) void store.loadOlder(entry.room);
     checkMarker();
+    reportViewed();
   });
 
   const onScroll = (): void => {
@@ -150,10 +177,10 @@ export function MessageList({ store, entry }: { readonly store: ChatStore; reado
     if (el === null) return;
     const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
     atBottom.current = bottom;
-    store.setAtBottom(bottom);
     if (bottom) setNewBelow(false);
     if (el.scrollTop < 300) void store.loadOlder(entry.room);
     checkMarker();
+    reportViewed();
   };
 
   const jumpToUnread = async (): Promise<void> => {
@@ -208,10 +235,12 @@ export function MessageList({ store, entry }: { readonly store: ChatStore; reado
                 <div class="group-body">
                   <div class="group-head">
                     <span class="author">{item.from}</span>
-                    <time dateTime={item.ts}>{timeLabel(new Date(item.ts))}</time>
+                    <time dateTime={item.ts} title={fullDateLabel(new Date(item.ts))}>
+                      {timeLabel(new Date(item.ts))}
+                    </time>
                   </div>
-                  {item.messages.map((message) => (
-                    <MessageRow key={message.key} store={store} message={message} seenBy={message.seq === undefined ? undefined : seen.get(message.seq)} />
+                  {item.messages.map((message, i) => (
+                    <MessageRow key={message.key} store={store} message={message} first={i === 0} seenBy={message.seq === undefined ? undefined : seen.get(message.seq)} />
                   ))}
                 </div>
               </li>

@@ -23,6 +23,7 @@ function Badge({ count }: { readonly count: number }) {
 
 export function Sidebar({ store, onOpen, onDialog, onSignOut }: SidebarProps) {
   const { rooms, direct } = store.myRooms();
+  const anyUnread = [...rooms, ...direct].some((entry) => entry.unread > 0 && entry.room !== store.active);
   const item = (entry: RoomEntry) => {
     const partner = store.dmPartner(entry.room);
     const active = store.active === entry.room;
@@ -62,6 +63,13 @@ export function Sidebar({ store, onOpen, onDialog, onSignOut }: SidebarProps) {
         </div>
       </header>
       <div class="sidebar-scroll">
+        {anyUnread && (
+          <div class="mark-all-read">
+            <button type="button" class="link-button" onClick={() => void store.markAllRead()} title="Mark all as read (Shift+Esc)">
+              Mark all as read
+            </button>
+          </div>
+        )}
         <section>
           <div class="section-head">
             <h2>Rooms</h2>
