@@ -216,14 +216,15 @@ export function MessageList({ store, entry }: { readonly store: ChatStore; reado
           {items.map((item) => {
             if (item.kind === 'day') {
               return (
-                <li key={item.key} class="day-divider" role="separator">
+                // List items (a list holds only items), read as their text: "Today", "New messages".
+                <li key={item.key} class="day-divider">
                   <span>{item.label}</span>
                 </li>
               );
             }
             if (item.kind === 'marker') {
               return (
-                <li key={item.key} class="unread-marker" role="separator" aria-label="New messages">
+                <li key={item.key} class="unread-marker">
                   <span>New messages</span>
                 </li>
               );
