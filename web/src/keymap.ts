@@ -55,19 +55,22 @@ export function matchShortcut(event: KeyInput, context: KeyContext): ShortcutAct
 /** A key as the shortcuts dialog names it. */
 export type KeyName = 'mod' | 'alt' | 'shift' | 'up' | 'down' | 'enter' | 'esc' | 'tab' | 'k' | '?';
 
-/** How a key is shown (`glyph`) and read out (`spoken`) on this platform. */
+/**
+ * How a key is shown (`glyph`) and, where a screen reader would stumble on the symbol, read out
+ * (`spoken`; otherwise the same as the glyph: screen readers name arrows and `?` themselves).
+ */
 export function keyLabel(key: KeyName, mac: boolean): { readonly glyph: string; readonly spoken: string } {
   switch (key) {
     case 'mod':
-      return mac ? { glyph: '⌘', spoken: 'Command' } : { glyph: 'Ctrl', spoken: 'Control' };
+      return mac ? { glyph: '⌘', spoken: 'Command' } : { glyph: 'Ctrl', spoken: 'Ctrl' };
     case 'alt':
       return mac ? { glyph: '⌥', spoken: 'Option' } : { glyph: 'Alt', spoken: 'Alt' };
     case 'shift':
       return mac ? { glyph: '⇧', spoken: 'Shift' } : { glyph: 'Shift', spoken: 'Shift' };
     case 'up':
-      return { glyph: '↑', spoken: 'Up arrow' };
+      return { glyph: '↑', spoken: '↑' };
     case 'down':
-      return { glyph: '↓', spoken: 'Down arrow' };
+      return { glyph: '↓', spoken: '↓' };
     case 'enter':
       return { glyph: 'Enter', spoken: 'Enter' };
     case 'esc':
@@ -77,7 +80,7 @@ export function keyLabel(key: KeyName, mac: boolean): { readonly glyph: string; 
     case 'k':
       return { glyph: 'K', spoken: 'K' };
     case '?':
-      return { glyph: '?', spoken: 'Question mark' };
+      return { glyph: '?', spoken: '?' };
   }
 }
 

@@ -3,7 +3,7 @@
  * and when it goes, focus goes back to the element that opened it.
  */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 export interface DialogProps {
   readonly title: string;
@@ -35,7 +35,9 @@ export function Dialog({ title, onClose, children, className }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   // Read on the first render, before showModal moves focus into the dialog.
   const [opener] = useState(() => document.activeElement);
-  useEffect(() => {
+  // Opened as soon as it is on the page (not after the next paint), so that keys typed right
+  // after the shortcut that opened it land in it, not in the field behind.
+  useLayoutEffect(() => {
     const dialog = ref.current;
     if (dialog === null) return;
     if (!dialog.open) dialog.showModal();
