@@ -26,6 +26,7 @@ export function useRecentRooms(store: ChatStore): RecentRooms {
   return recent;
 }
 
+/** What the quick switcher needs: the store, the recent rooms, and how it closes. */
 export interface QuickSwitcherProps {
   readonly store: ChatStore;
   readonly recent: RecentRooms;
@@ -51,6 +52,7 @@ function sourceOf(store: ChatStore, recent: RecentRooms, searched: readonly stri
   return { conversations, people, recent: recent.list(), active: store.active, me: store.me };
 }
 
+/** The quick switcher dialog; App shows it on Ctrl+K / ⌘K. */
 export function QuickSwitcher({ store, recent, onClose, searchPeople }: QuickSwitcherProps) {
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState(0);

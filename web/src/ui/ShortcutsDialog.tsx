@@ -45,6 +45,7 @@ export function KeyboardIcon() {
   );
 }
 
+/** The "Keyboard shortcuts" dialog; App shows it on `?` and from the sidebar button. */
 export function ShortcutsDialog({ onClose }: { readonly onClose: () => void }) {
   return (
     <Dialog title="Keyboard shortcuts" onClose={onClose} className="shortcuts-dialog">

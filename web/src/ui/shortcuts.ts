@@ -9,10 +9,15 @@ import type { ChatStore } from '../chat-store.js';
 import { isApplePlatform, matchShortcut } from '../keymap.js';
 import { adjacentRoom } from '../room-cycle.js';
 
+/** The platform's name, from the newer `userAgentData` where the browser has it. */
+function platformName(): string {
+  if (typeof navigator === 'undefined') return '';
+  const data = (navigator as Navigator & { userAgentData?: { platform?: string } }).userAgentData;
+  return data?.platform || navigator.platform || '';
+}
+
 /** True on macOS and iOS, where the shortcuts use ⌘ instead of Ctrl. */
-export const IS_MAC = isApplePlatform(
-  (typeof navigator === 'undefined' ? undefined : ((navigator as Navigator & { userAgentData?: { platform?: string } }).userAgentData?.platform || navigator.platform)) ?? '',
-);
+export const IS_MAC = isApplePlatform(platformName());
 
 /** What the shortcuts do; the app decides (it knows which dialog is open). */
 export interface ShortcutHandlers {
