@@ -7,6 +7,9 @@ import { ConnectionBanner } from './ConnectionBanner.js';
 import { Conversation } from './Conversation.js';
 import { BrowseDialog, InviteDialog, MembersDialog, NewDirectDialog, NewRoomDialog } from './dialogs.js';
 import { useStore } from './hooks.js';
+import { QuickSwitcher, useRecentRooms } from './QuickSwitcher.js';
+import { openAdjacentRoom, useShortcuts } from './shortcuts.js';
+import { ShortcutsDialog } from './ShortcutsDialog.js';
 import { Sidebar, type DialogKind } from './Sidebar.js';
 
 /** The open room lives in the URL (`#/r/general`), so a reload reopens it. */
@@ -25,6 +28,13 @@ function Chat({ session, onSignedOut }: { readonly session: StoredSession; reado
   useStore(store);
   const [dialog, setDialog] = useState<DialogKind | undefined>(undefined);
   const closeDialog = useCallback(() => setDialog(undefined), []);
+  const recent = useRecentRooms(store);
+  useShortcuts({
+    // Ctrl+K / ⌘K opens the switcher, or closes it; it does not replace another open dialog.
+    quickSwitch: () => setDialog((open) => (open === 'switcher' ? undefined : (open ?? 'switcher'))),
+    cycle: (direction, unreadOnly) => void openAdjacentRoom(store, direction, unreadOnly),
+    help: () => setDialog('shortcuts'),
+  });
 
   useEffect(() => {
     store.start();
@@ -126,6 +136,8 @@ function Chat({ session, onSignedOut }: { readonly session: StoredSession; reado
       {dialog === 'new-dm' && <NewDirectDialog store={store} onClose={closeDialog} />}
       {dialog === 'invite' && active !== undefined && <InviteDialog store={store} room={active.room} onClose={closeDialog} />}
       {dialog === 'members' && active !== undefined && <MembersDialog store={store} room={active.room} onClose={closeDialog} />}
+      {dialog === 'switcher' && <QuickSwitcher store={store} recent={recent} onClose={closeDialog} />}
+      {dialog === 'shortcuts' && <ShortcutsDialog onClose={closeDialog} />}
     </div>
   );
 }

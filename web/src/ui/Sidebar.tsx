@@ -2,8 +2,9 @@
 import type { ChatStore, RoomEntry } from '../chat-store.js';
 import { Avatar } from './Avatar.js';
 import { LockIcon, PlusIcon, SearchIcon } from './icons.js';
+import { KeyboardIcon } from './ShortcutsDialog.js';
 
-export type DialogKind = 'new-room' | 'browse' | 'new-dm' | 'invite' | 'members';
+export type DialogKind = 'new-room' | 'browse' | 'new-dm' | 'invite' | 'members' | 'switcher' | 'shortcuts';
 
 export interface SidebarProps {
   readonly store: ChatStore;
@@ -97,6 +98,9 @@ export function Sidebar({ store, onOpen, onDialog, onSignOut }: SidebarProps) {
         <span class="me" title="Signed in as">
           {store.me}
         </span>
+        <button type="button" class="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => onDialog('shortcuts')}>
+          <KeyboardIcon />
+        </button>
         <button type="button" class="ghost" onClick={onSignOut}>
           Sign out
         </button>
