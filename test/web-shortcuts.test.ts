@@ -42,6 +42,12 @@ describe('matchShortcut', () => {
     assert.equal(matchShortcut(key({ key: '/', code: 'Slash' }), pc), undefined);
   });
 
+  it('Shift+Esc marks everything read, in text fields too; Esc alone is the dialogs’', () => {
+    assert.deepEqual(matchShortcut(key({ key: 'Escape', code: 'Escape', shiftKey: true }), field), { type: 'mark-all-read' });
+    assert.equal(matchShortcut(key({ key: 'Escape', code: 'Escape' }), pc), undefined);
+    assert.equal(matchShortcut(key({ key: 'Escape', code: 'Escape', shiftKey: true, ctrlKey: true }), pc), undefined);
+  });
+
   it('nothing during an IME composition', () => {
     assert.equal(matchShortcut(key({ key: 'k', code: 'KeyK', ctrlKey: true, isComposing: true }), pc), undefined);
     assert.equal(matchShortcut(key({ key: 'Process', code: 'ArrowDown', altKey: true, keyCode: 229 }), pc), undefined);

@@ -8,7 +8,8 @@
 export type ShortcutAction =
   | { readonly type: 'quick-switch' }
   | { readonly type: 'cycle'; readonly direction: 1 | -1; readonly unreadOnly: boolean }
-  | { readonly type: 'help' };
+  | { readonly type: 'help' }
+  | { readonly type: 'mark-all-read' };
 
 /** The fields of a keydown event that `matchShortcut` reads (a DOM KeyboardEvent fits). */
 export interface KeyInput {
@@ -38,7 +39,7 @@ export function isApplePlatform(platform: string): boolean {
 /**
  * The global shortcut a keydown stands for, or undefined (the key is left alone). Nothing
  * during an IME composition (keyCode 229 is Chromium's and Safari's mark of a key the IME
- * took). Ctrl+K / ⌘K and the Alt arrows work in text fields too; `?` only outside them.
+ * took). Ctrl+K / ⌘K, the Alt arrows and Shift+Esc work in text fields too; `?` only outside them.
  */
 export function matchShortcut(event: KeyInput, context: KeyContext): ShortcutAction | undefined {
   if (event.isComposing || event.keyCode === 229) return undefined;
@@ -48,6 +49,7 @@ export function matchShortcut(event: KeyInput, context: KeyContext): ShortcutAct
   if (event.altKey && !event.ctrlKey && !event.metaKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
     return { type: 'cycle', direction: event.key === 'ArrowUp' ? -1 : 1, unreadOnly: event.shiftKey };
   }
+  if (event.key === 'Escape' && event.shiftKey && !event.ctrlKey && !event.metaKey && !event.altKey) return { type: 'mark-all-read' };
   if (event.key === '?' && !event.ctrlKey && !event.metaKey && !event.altKey && !context.inTextField) return { type: 'help' };
   return undefined;
 }
@@ -104,6 +106,7 @@ export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
       { combos: [['mod', 'k']], action: 'Jump to a room, conversation or person' },
       { combos: [['alt', 'up'], ['alt', 'down']], action: 'Previous / next room or conversation' },
       { combos: [['alt', 'shift', 'up'], ['alt', 'shift', 'down']], action: 'Previous / next one with unread messages' },
+      { combos: [['shift', 'esc']], action: 'Mark everything as read' },
       { combos: [['?']], action: 'Show keyboard shortcuts (outside text fields)' },
     ],
   },

@@ -34,6 +34,7 @@ function Chat({ session, onSignedOut }: { readonly session: StoredSession; reado
     quickSwitch: () => setDialog((open) => (open === 'switcher' ? undefined : (open ?? 'switcher'))),
     cycle: (direction, unreadOnly) => void openAdjacentRoom(store, direction, unreadOnly),
     help: () => setDialog('shortcuts'),
+    markAllRead: () => void store.markAllRead(),
   });
 
   useEffect(() => {
@@ -49,18 +50,6 @@ function Chat({ session, onSignedOut }: { readonly session: StoredSession; reado
       window.removeEventListener('hashchange', onHash);
       store.stop();
     };
-  }, [store]);
-
-  useEffect(() => {
-    // Shift+Esc marks everything read, as in other chat apps.
-    const onKey = (event: KeyboardEvent): void => {
-      if (event.key === 'Escape' && event.shiftKey && !event.isComposing) {
-        event.preventDefault();
-        void store.markAllRead();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
   }, [store]);
 
   useEffect(() => {

@@ -1,6 +1,7 @@
 /** Rooms and conversations, with unread badges and presence; the user's menu. */
 import type { ChatStore, RoomEntry } from '../chat-store.js';
 import { Avatar } from './Avatar.js';
+import { IS_MAC } from './shortcuts.js';
 import { LockIcon, PlusIcon, SearchIcon } from './icons.js';
 import { KeyboardIcon } from './ShortcutsDialog.js';
 
@@ -62,6 +63,12 @@ export function Sidebar({ store, onOpen, onDialog, onSignOut }: SidebarProps) {
           </span>
           hubbub
         </div>
+        {/* The quick switcher for pointers and touch (the keyboard has Ctrl+K / ⌘K). */}
+        <button type="button" class="jump-button" onClick={() => onDialog('switcher')} aria-keyshortcuts={IS_MAC ? 'Meta+K' : 'Control+K'}>
+          <SearchIcon />
+          <span>Jump to…</span>
+          <kbd aria-hidden="true">{IS_MAC ? '⌘K' : 'Ctrl K'}</kbd>
+        </button>
       </header>
       <div class="sidebar-scroll">
         {anyUnread && (

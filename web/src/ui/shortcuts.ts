@@ -27,6 +27,8 @@ export interface ShortcutHandlers {
   cycle(direction: 1 | -1, unreadOnly: boolean): void;
   /** `?` outside text fields: the keyboard shortcuts dialog. Not while a dialog is open. */
   help(): void;
+  /** Shift+Esc: mark every room and conversation read. Not while a dialog is open. */
+  markAllRead(): void;
 }
 
 /** True for an element where keys type text: `?` there is a character, not a shortcut. */
@@ -58,6 +60,7 @@ export function useShortcuts(handlers: ShortcutHandlers): void {
       if (document.querySelector('dialog[open]') !== null) return;
       event.preventDefault();
       if (action.type === 'help') latest.current.help();
+      else if (action.type === 'mark-all-read') latest.current.markAllRead();
       else latest.current.cycle(action.direction, action.unreadOnly);
     };
     document.addEventListener('keydown', onKeyDown);
