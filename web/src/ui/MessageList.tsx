@@ -1,29 +1,13 @@
 /**
  * A room's messages: grouped by day and author, older pages loaded by scrolling up, a "new
  * messages" marker with a jump to it, read receipts, and my own messages pending or failed.
- * Message text is only ever rendered as text nodes (links through `linkify`).
+ * Message text is Markdown rendered to elements by web/src/markdown, never set as HTML.
  */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatStore, RoomEntry } from '../chat-store.js';
 import { groupMessages, timeLabel, toView, type ViewMessage } from '../format.js';
-import { linkify } from '../linkify.js';
+import { MessageText } from '../markdown/MessageText.js';
 import { Avatar } from './Avatar.js';
-
-function MessageText({ text }: { readonly text: string }) {
-  return (
-    <>
-      {linkify(text).map((segment, i) =>
-        segment.kind === 'link' ? (
-          <a key={i} href={segment.href} target="_blank" rel="noopener noreferrer">
-            {segment.text}
-          </a>
-        ) : (
-          segment.text
-        ),
-      )}
-    </>
-  );
-}
 
 interface MessageRowProps {
   readonly store: ChatStore;
@@ -34,9 +18,9 @@ interface MessageRowProps {
 function MessageRow({ store, message, seenBy }: MessageRowProps) {
   return (
     <div class={`message message-${message.status}`} data-seq={message.seq} data-client-msg-id={message.clientMsgId}>
-      <p class="message-text">
+      <div class="message-text">
         <MessageText text={message.text} />
-      </p>
+      </div>
       {message.status === 'pending' && (
         <span class="message-status" aria-label="sending">
           Sending…
