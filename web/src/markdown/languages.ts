@@ -1,7 +1,8 @@
 /**
  * The languages a fenced code block is highlighted in, by every name it may be written with.
- * This list is in the main bundle so that a block in another language (or none) never loads the
- * highlighter; `highlighter.ts` registers the grammars, and a test checks the two agree.
+ * This list is outside the highlighter chunk (with the renderer) so that a block in another
+ * language (or none) never loads it; `highlighter.ts` registers the grammars, and a test checks
+ * the two agree.
  */
 export const HIGHLIGHTED_LANGUAGES: ReadonlySet<string> = new Set([
   ...['javascript', 'js', 'jsx', 'mjs', 'cjs'],
