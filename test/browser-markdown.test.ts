@@ -4,22 +4,25 @@
 // hostile Markdown and HTML create no element outside the renderer's allow-list, no event
 // attribute and no link other than http(s)/mailto, and nothing runs (no dialog, no window
 // flag). The view passes axe-core in light and dark and at phone width, where wide code and
-// tables scroll inside the message instead of widening the page. Screenshots go to
-// /tmp/shots-h-md/.
+// tables scroll inside the message instead of widening the page. The formatter (marked and the
+// renderer) is a chunk of its own, requested once at start-up: held back, the room shows plain
+// text with links, then the same messages formatted, still scrolled to the bottom; a failed load
+// is tried again by the next message. Screenshots go to /tmp/shots-h-md/.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import type { HubbubSocket } from '../src/client/socket-client.js';
 import { MARKDOWN_ELEMENTS } from '../web/src/markdown/render.js';
-import { browserSkip, register, send, signIn, startWebTest, until, type WebTest } from './support/web-session.js';
+import { PASSWORD, assertAccessible, browserSkip, register, send, signIn, startWebTest, until, type WebTest } from './support/web-session.js';
 
 const skip = browserSkip();
 const SHOTS = '/tmp/shots-h-md';
 
 const ROOM = 'markdown';
+/** A room whose messages are all taller formatted than as plain text. */
+const TALL_ROOM = 'tall-tables';
 
 // Every payload that could run script sets this flag (or opens a dialog, which the shared
 // handler records).
@@ -78,22 +81,21 @@ const CODE = [
 
 const TABLE = ['| column one | column two | column three | column four | column five |', '|---|:-:|--:|---|---|', '| alpha | beta | gamma | delta | a rather long cell |'].join('\n');
 
+/** A table of `rows` rows: formatted (cells have padding and borders) it is taller than as text. */
+const tallTable = (name: string, rows: number): string =>
+  [`| ${name} | value |`, '|---|---|', ...Array.from({ length: rows }, (_, i) => `| row ${i + 1} | ${name} ${i + 1} |`)].join('\n');
+
+/** The formatter chunk's URL (web/src/markdown/markdown.ts, loaded by load-markdown.ts). */
+const MARKDOWN_CHUNK = /\/assets\/markdown-[\w-]+\.js$/;
+
+/** How far the message list is from its bottom, in pixels. */
+const bottomGap = (page: Page): Promise<number> => page.locator('.messages').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+
+/** Two animation frames: whatever reacts to a layout change has run and been painted. */
+const frames = (page: Page): Promise<void> => page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+
 /** What the page shows of a message whose text contains `text` (case-sensitive). */
 const messageText = (page: Page, text: string) => page.locator('.message-text', { hasText: new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) });
-
-/**
- * axe-core (WCAG 2.1 A and AA) on the page, as `assertAccessible`, with one problem that is not
- * this feature's left out: the message list's day dividers are `<li role="separator">`, which
- * axe's `list` rule reports on `.message-groups` itself (web/src/ui/MessageList.tsx; the
- * Markdown lists inside messages are still checked by the same rule).
- */
-async function assertMarkdownAccessible(page: Page, view: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const problems = result.violations.flatMap((v) =>
-    v.nodes.filter((n) => !(v.id === 'list' && n.target.join(' ') === '.message-groups')).map((n) => `${v.id} (${v.impact ?? 'n/a'}): ${v.help}: ${n.target.join(' ')}`),
-  );
-  assert.deepEqual(problems, [], `axe-core found problems in ${view}`);
-}
 
 describe('Markdown in messages, in Chromium', { skip }, () => {
   let web: WebTest;
@@ -218,19 +220,19 @@ describe('Markdown in messages, in Chromium', { skip }, () => {
     await dave.send(ROOM, NORMAL.replace('Quoted', 'Again quoted'));
     await dave.send(ROOM, CODE.replace('adds', 'adds, again'));
     await page.locator('pre.md-code .hljs-comment', { hasText: 'adds, again' }).waitFor();
-    await assertMarkdownAccessible(page, 'messages with Markdown (light)');
+    await assertAccessible(page, 'messages with Markdown (light)');
     await page.screenshot({ path: join(SHOTS, 'markdown-light.png') });
 
     const dark = await web.open({ colorScheme: 'dark' });
     await signIn(dark.page, web.url, 'alice');
     await dark.page.locator(`.sidebar [data-room="${ROOM}"]`).click();
     await dark.page.locator('pre.md-code .hljs-comment', { hasText: 'adds, again' }).waitFor();
-    await assertMarkdownAccessible(dark.page, 'messages with Markdown (dark)');
+    await assertAccessible(dark.page, 'messages with Markdown (dark)');
     await dark.page.screenshot({ path: join(SHOTS, 'markdown-dark.png') });
 
     await page.setViewportSize({ width: 390, height: 844 });
     await until(async () => (await page.evaluate(() => document.documentElement.clientWidth)) === 390, 'the phone viewport');
-    await assertMarkdownAccessible(page, 'messages with Markdown (phone)');
+    await assertAccessible(page, 'messages with Markdown (phone)');
     const widths = await page.evaluate(() => {
       const pre = Array.from(document.querySelectorAll('pre.md-code')).at(-1)!;
       const table = document.querySelector('.md-table')!;
@@ -246,5 +248,94 @@ describe('Markdown in messages, in Chromium', { skip }, () => {
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Code, ts');
     await page.setViewportSize({ width: 1280, height: 800 });
     await dark.context.close();
+  });
+  it('loads the formatter once at start-up; until it arrives messages are plain text with links, then formatted, still at the bottom', async () => {
+    // A room of alice's own messages (so that it opens at its end, not at an unread marker):
+    // tables that are taller formatted than as text, and a last line with bold and a bare link.
+    await page.getByRole('button', { name: 'Create a room' }).first().click();
+    await page.getByLabel('Room name').fill(TALL_ROOM);
+    await page.getByRole('button', { name: 'Create room' }).click();
+    await page.getByRole('heading', { name: TALL_ROOM }).waitFor();
+    await dave.join(TALL_ROOM);
+    for (const name of ['first', 'second', 'third', 'fourth']) {
+      await send(page, tallTable(`tall ${name}`, 14));
+      await page.locator('.md-table', { hasText: `tall ${name} 14` }).waitFor();
+    }
+    await send(page, 'Last: **bold** and https://example.com/last.');
+    await messageText(page, 'Last: ').locator('strong').waitFor();
+
+    // A new profile whose formatter chunk is held back until the test lets it through.
+    const { context, page: late } = await web.open();
+    const chunkRequests: string[] = [];
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await late.route(MARKDOWN_CHUNK, async (route) => {
+      chunkRequests.push(route.request().url());
+      await held;
+      await route.continue();
+    });
+    await late.goto(web.url);
+    await late.getByLabel('Username').waitFor();
+    await until(() => chunkRequests.length === 1, 'the formatter requested at start-up, on the sign-in screen');
+    await late.getByLabel('Username').fill('alice');
+    await late.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await late.getByRole('button', { name: 'Sign in' }).click();
+    await late.locator(`.sidebar [data-room="${TALL_ROOM}"]`).click();
+
+    const last = messageText(late, 'Last: ');
+    await last.waitFor();
+    assert.equal(await last.textContent(), 'Last: **bold** and https://example.com/last.', 'plain text until the formatter arrives');
+    assert.equal(await last.locator('strong').count(), 0);
+    assert.equal(await last.locator('a').getAttribute('href'), 'https://example.com/last', 'bare links are links already');
+    assert.equal(await late.locator('.messages .md-table').count(), 0);
+    await until(async () => (await bottomGap(late)) < 2, 'the room opened at its bottom');
+    const plainHeight = await late.locator('.messages').evaluate((el) => el.scrollHeight);
+    await late.screenshot({ path: join(SHOTS, 'markdown-before-formatter.png') });
+
+    release();
+    await last.locator('strong', { hasText: 'bold' }).waitFor();
+    await late.locator('.messages .md-table', { hasText: 'tall third 12' }).waitFor();
+    await frames(late);
+    const formattedHeight = await late.locator('.messages').evaluate((el) => el.scrollHeight);
+    assert.ok(formattedHeight > plainHeight + 100, `formatting made the list taller (${plainHeight}px to ${formattedHeight}px): the check below means something`);
+    assert.ok((await bottomGap(late)) < 2, `still at the bottom after formatting (${await bottomGap(late)}px above it)`);
+    assert.equal(await last.textContent(), 'Last: bold and https://example.com/last.');
+    await late.screenshot({ path: join(SHOTS, 'markdown-after-formatter.png') });
+
+    // Later messages are formatted as they come; the chunk is not asked for again.
+    await dave.send(TALL_ROOM, 'After the formatter: _italic_');
+    await messageText(late, 'After the formatter').locator('em', { hasText: 'italic' }).waitFor();
+    await frames(late);
+    assert.ok((await bottomGap(late)) < 2, 'a new message keeps the list at the bottom');
+    assert.equal(chunkRequests.length, 1, 'the formatter chunk was requested once');
+    await context.close();
+  });
+
+  it('while the formatter cannot be loaded messages stay plain text; the next message tries again', async () => {
+    const { context, page: offline } = await web.open();
+    const chunkRequests: string[] = [];
+    let online = false;
+    await offline.route(MARKDOWN_CHUNK, async (route) => {
+      chunkRequests.push(route.request().url());
+      if (online) await route.continue();
+      else await route.abort('internetdisconnected');
+    });
+    await signIn(offline, web.url, 'alice');
+    await offline.locator(`.sidebar [data-room="${TALL_ROOM}"]`).click();
+    const last = messageText(offline, 'Last: ');
+    await last.waitFor();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(await last.textContent(), 'Last: **bold** and https://example.com/last.', 'plain text after the failed load');
+    assert.equal(await last.locator('a').getAttribute('href'), 'https://example.com/last');
+    const failed = chunkRequests.length;
+    assert.ok(failed >= 1, 'the formatter was asked for');
+
+    online = true;
+    await dave.send(TALL_ROOM, 'Retry the formatter: **now bold**');
+    await messageText(offline, 'Retry the formatter').locator('strong', { hasText: 'now bold' }).waitFor();
+    await last.locator('strong', { hasText: 'bold' }).waitFor();
+    assert.equal(chunkRequests.length, failed + 1, 'the next message asked again, once');
+    assert.deepEqual(web.pageErrors, [], 'a failed load is not an uncaught error');
+    await context.close();
   });
 });
