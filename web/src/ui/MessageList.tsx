@@ -1,29 +1,13 @@
 /**
  * A room's messages: grouped by day and author, older pages loaded by scrolling up, a "new
  * messages" marker with a jump to it, read receipts, and my own messages pending or failed.
- * Message text is only ever rendered as text nodes (links through `linkify`).
+ * Message text is Markdown rendered to elements by web/src/markdown, never set as HTML.
  */
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatStore, RoomEntry } from '../chat-store.js';
 import { fullDateLabel, groupMessages, timeLabel, toView, type ViewMessage } from '../format.js';
-import { linkify } from '../linkify.js';
+import { MessageText } from '../markdown/MessageText.js';
 import { Avatar } from './Avatar.js';
-
-function MessageText({ text }: { readonly text: string }) {
-  return (
-    <>
-      {linkify(text).map((segment, i) =>
-        segment.kind === 'link' ? (
-          <a key={i} href={segment.href} target="_blank" rel="noopener noreferrer">
-            {segment.text}
-          </a>
-        ) : (
-          segment.text
-        ),
-      )}
-    </>
-  );
-}
 
 interface MessageRowProps {
   readonly store: ChatStore;
@@ -42,9 +26,9 @@ function MessageRow({ store, message, seenBy, first }: MessageRowProps) {
           {timeLabel(date)}
         </time>
       )}
-      <p class="message-text">
+      <div class="message-text">
         <MessageText text={message.text} />
-      </p>
+      </div>
       {message.status === 'pending' && (
         <span class="message-status" aria-label="sending">
           Sending…
@@ -70,6 +54,7 @@ function MessageRow({ store, message, seenBy, first }: MessageRowProps) {
 
 export function MessageList({ store, entry }: { readonly store: ChatStore; readonly entry: RoomEntry }) {
   const scroller = useRef<HTMLDivElement>(null);
+  const content = useRef<HTMLOListElement>(null);
   const atBottom = useRef(true);
   const positionedRoom = useRef<string | undefined>(undefined);
   const previous = useRef<{ room: string; first: number | undefined; height: number; count: number }>({ room: '', first: undefined, height: 0, count: 0 });
@@ -172,9 +157,33 @@ export function MessageList({ store, entry }: { readonly store: ChatStore; reado
     reportViewed();
   });
 
+  // Messages can change height without this list rendering: they are formatted when the Markdown
+  // formatter arrives, code is highlighted later. A list that was at the bottom stays there, and
+  // the height an older page is measured against stays true. (Content changing above a reader in
+  // the middle is kept in place by the browser's scroll anchoring.) Returns whether it had changed.
+  const followContent = (el: HTMLElement): boolean => {
+    if (el.scrollHeight === previous.current.height) return false;
+    if (atBottom.current) el.scrollTop = el.scrollHeight;
+    previous.current = { ...previous.current, height: el.scrollHeight };
+    return true;
+  };
+
+  useEffect(() => {
+    const el = scroller.current;
+    const list = content.current;
+    if (el === null || list === null || typeof ResizeObserver === 'undefined') return;
+    // Runs after layout, before paint: the user never sees the list away from the bottom.
+    const observer = new ResizeObserver(() => followContent(el));
+    observer.observe(list);
+    return () => observer.disconnect();
+  }, []);
+
   const onScroll = (): void => {
     const el = scroller.current;
     if (el === null) return;
+    // Scroll anchoring moves the list when content grows before the observer above has seen the
+    // growth: that scroll is not the user leaving the bottom.
+    if (followContent(el) && atBottom.current) return;
     const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
     atBottom.current = bottom;
     if (bottom) setNewBelow(false);
@@ -212,7 +221,7 @@ export function MessageList({ store, entry }: { readonly store: ChatStore; reado
           ) : null}
         </div>
         {!entry.loaded && <p class="loading center">Loading…</p>}
-        <ol class="message-groups">
+        <ol class="message-groups" ref={content}>
           {items.map((item) => {
             if (item.kind === 'day') {
               return (
