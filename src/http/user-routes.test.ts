@@ -20,14 +20,14 @@ describe('user routes', () => {
   let token: string;
   before(async () => {
     // The routes are built before the app opens its store: they reach it through this.
-    let store: SqlStore | undefined;
+    const opened: { store?: SqlStore } = {};
     const users = {
-      findUserByName: (name: string) => store!.findUserByName(name),
-      listUsersByPrefix: (prefix: string, limit: number) => store!.listUsersByPrefix(prefix, limit),
+      findUserByName: (name: string) => opened.store!.findUserByName(name),
+      listUsersByPrefix: (prefix: string, limit: number) => opened.store!.listUsersByPrefix(prefix, limit),
     };
     const history = createMemoryRateLimiter({ points: READS, durationSeconds: 60 });
     t = await buildTestApp({ routes: [userRoutes({ users, limits: { history } })] });
-    store = t.store;
+    opened.store = t.store;
     const registered = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'searcher', password: 'correct horse' } });
     token = (registered.json() as { accessToken: string }).accessToken;
     for (const name of ['Alice', 'alina', 'albert', 'al_x', 'alyx', 'al.b', 'bob', 'BOBBY']) assert.ok(await t.store.createUser(name, null, 1));
