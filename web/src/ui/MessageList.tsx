@@ -44,10 +44,12 @@ function MessageRow({ store, message, seenBy }: MessageRowProps) {
       )}
       {message.status === 'failed' && (
         <span class="message-status failed" role="alert">
-          Not delivered.{' '}
-          <button type="button" class="link-button" onClick={() => store.retry(message.clientMsgId)}>
-            Retry
-          </button>{' '}
+          {message.undeliverable === undefined ? 'Not delivered.' : `Not delivered: ${message.undeliverable}`}{' '}
+          {message.undeliverable === undefined && (
+            <button type="button" class="link-button" onClick={() => store.retry(message.clientMsgId)}>
+              Retry
+            </button>
+          )}{' '}
           <button type="button" class="link-button" onClick={() => store.discard(message.clientMsgId)}>
             Discard
           </button>
@@ -76,7 +78,7 @@ export function MessageList({ store, entry }: { readonly store: ChatStore; reado
     ...store
       .outgoingIn(entry.room)
       .filter((o) => !stored.has(o.clientMsgId))
-      .map((o): ViewMessage => ({ key: `o${o.clientMsgId}`, seq: undefined, from: store.me, text: o.text, ts: o.ts, status: o.status, clientMsgId: o.clientMsgId })),
+      .map((o): ViewMessage => ({ key: `o${o.clientMsgId}`, seq: undefined, from: store.me, text: o.text, ts: o.ts, status: o.status, clientMsgId: o.clientMsgId, undeliverable: o.retriable === false ? o.error : undefined })),
   ];
   const items = groupMessages(view, entry.markerSeq);
   const seen = store.seenBy(entry);
