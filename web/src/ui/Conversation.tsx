@@ -6,6 +6,7 @@ import type { ChatStore, RoomEntry } from '../chat-store.js';
 import { Avatar, PresenceDot } from './Avatar.js';
 import { LockIcon, UsersIcon } from './icons.js';
 import { MessageList } from './MessageList.js';
+import { MissingRoom } from './MissingRoom.js';
 import type { DialogKind } from './Sidebar.js';
 
 /**
@@ -112,6 +113,7 @@ export function Conversation({ store, entry, onBack, onDialog }: ConversationPro
   const online = members.filter((m) => m.status === 'online').length;
   const typing = describeTyping(entry.typing);
   const [joining, setJoining] = useState(false);
+  if (!entry.member && store.missing.has(entry.room)) return <MissingRoom store={store} room={entry.room} onBack={onBack} />;
 
   return (
     <section class="conversation" aria-label={partner !== undefined ? `Conversation with ${partner}` : `Room ${entry.room}`}>
