@@ -61,3 +61,50 @@ describe('HubbubHttp.directory', () => {
     });
   });
 });
+
+describe('HubbubHttp.searchUsers and user', () => {
+  const realFetch = globalThis.fetch;
+  let seen: Seen[];
+  let answer: { status: number; body: unknown };
+
+  beforeEach(() => {
+    seen = [];
+    answer = { status: 200, body: { users: [] } };
+    globalThis.fetch = (async (url: string, init: RequestInit) => {
+      seen.push({ url, method: init.method ?? 'GET', headers: init.headers as Record<string, string> });
+      return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch;
+  });
+
+  afterEach(() => {
+    globalThis.fetch = realFetch;
+  });
+
+  it('searches by prefix, encoded, with the limit when given, and returns the users', async () => {
+    const http = new HubbubHttp('http://chat.test', 'token-2');
+    answer.body = { users: [{ username: 'Alice' }, { username: 'al_x' }] };
+    assert.deepEqual(await http.searchUsers('al_&x%', 5), [{ username: 'Alice' }, { username: 'al_x' }]);
+    const url = new URL(seen[0]!.url);
+    assert.equal(url.pathname, '/api/users');
+    assert.deepEqual(Object.fromEntries(url.searchParams), { q: 'al_&x%', limit: '5' });
+    assert.equal(seen[0]!.headers.authorization, 'Bearer token-2');
+    await http.searchUsers('bo');
+    assert.equal(seen[1]!.url, 'http://chat.test/api/users?q=bo');
+  });
+
+  it('looks a user up by name, encoded in the path', async () => {
+    answer.body = { user: { username: 'Bob.B' } };
+    assert.deepEqual(await new HubbubHttp('http://chat.test').user('bob.b/../x'), { username: 'Bob.B' });
+    assert.equal(seen[0]!.url, 'http://chat.test/api/users/bob.b%2F..%2Fx');
+  });
+
+  it('rejects an unknown user with not_found and status 404', async () => {
+    answer = { status: 404, body: { error: { code: 'not_found', message: 'no user nobody' } } };
+    await assert.rejects(new HubbubHttp('http://chat.test').user('nobody'), (error: unknown) => {
+      assert.ok(error instanceof HubbubError);
+      assert.equal(error.code, 'not_found');
+      assert.equal(error.status, 404);
+      return true;
+    });
+  });
+});

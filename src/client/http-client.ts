@@ -1,6 +1,6 @@
 /** The typed HTTP half of the SDK: accounts, rooms and history over `/api`. */
 import type { Message, User } from '../protocol/events.js';
-import type { DirectoryPage, RoomSummary, SessionTokens } from '../protocol/http.js';
+import type { DirectoryPage, RoomSummary, SessionTokens, UserMatch, UserProfile } from '../protocol/http.js';
 import { HubbubError } from './errors.js';
 
 export interface HistoryPageQuery {
@@ -21,6 +21,8 @@ export interface DirectoryQuery {
 
 /** A public room as the directory lists it, and a page of them (the protocol's types). */
 export type { DirectoryPage, DirectoryRoom } from '../protocol/http.js';
+/** A user as a search lists one, and as a lookup by name describes one (the protocol's types). */
+export type { UserMatch, UserProfile } from '../protocol/http.js';
 
 export class HubbubHttp {
   readonly baseUrl: string;
@@ -65,6 +67,21 @@ export class HubbubHttp {
     if (query.cursor !== undefined) params.set('cursor', query.cursor);
     const qs = params.size > 0 ? `?${params.toString()}` : '';
     return (await this.request('GET', `/api/rooms/directory${qs}`)) as DirectoryPage;
+  }
+
+  /**
+   * Users whose name starts with `q` (any letter case, taken literally; 1–32 characters), by
+   * name, at most `limit` (1–50; the server's default is 10): for autocompletion.
+   */
+  async searchUsers(q: string, limit?: number): Promise<UserMatch[]> {
+    const params = new URLSearchParams({ q });
+    if (limit !== undefined) params.set('limit', String(limit));
+    return ((await this.request('GET', `/api/users?${params.toString()}`)) as { users: UserMatch[] }).users;
+  }
+
+  /** The user with this name (any letter case); rejects with `not_found` when there is none. */
+  async user(username: string): Promise<UserProfile> {
+    return ((await this.request('GET', `/api/users/${encodeURIComponent(username)}`)) as { user: UserProfile }).user;
   }
 
   async createRoom(room: string, visibility: 'public' | 'private' = 'public'): Promise<RoomSummary> {

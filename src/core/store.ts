@@ -120,6 +120,12 @@ export interface UserStore {
   findUserByName(username: string): Promise<UserRecord | undefined>;
   findUserById(id: number): Promise<UserRecord | undefined>;
   /**
+   * Users whose name starts with `prefix` in any letter case (taken literally: no wildcards),
+   * ordered by lower-cased name, at most `limit` (a positive integer): for autocompletion.
+   * One index walk, however many users there are.
+   */
+  listUsersByPrefix(prefix: string, limit: number): Promise<{ id: number; username: string }[]>;
+  /**
    * Raises the user's token generation by one, so that every access token signed before is
    * refused (a disabled account, a changed password); returns the new generation, or undefined
    * for an unknown user.

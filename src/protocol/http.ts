@@ -105,3 +105,35 @@ export const membersResponse = z.object({
   members: z.array(z.object({ username: z.string(), status: z.enum(['online', 'offline']) })),
 });
 export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/** The most users one search (`GET /api/users`) returns, and how many when `limit` is not given. */
+export const MAX_USER_SEARCH_LIMIT = 50;
+export const DEFAULT_USER_SEARCH_LIMIT = 10;
+/** The longest search prefix: no username is longer, so a longer prefix could match none. */
+export const MAX_USER_SEARCH_PREFIX = 32;
+
+export const userSearchQuery = z.strictObject({
+  /** Users whose name starts with this (any letter case, taken literally); at least 1 character. */
+  q: storableText().min(1).max(MAX_USER_SEARCH_PREFIX),
+  limit: queryInteger(1, MAX_USER_SEARCH_LIMIT).default(DEFAULT_USER_SEARCH_LIMIT),
+});
+
+/**
+ * The name part of `/api/users/:username`: any text up to 256 characters, as login takes it. A
+ * name that breaks the username rules is just one nobody has (404), not a malformed request.
+ */
+export const userParams = z.strictObject({ username: storableText().min(1).max(256) });
+
+/**
+ * What the server tells about another user: an object, so fields (presence, last seen) can be
+ * added without breaking clients.
+ */
+export const userProfileSchema = z.object({ username: z.string() });
+export type UserProfile = z.infer<typeof userProfileSchema>;
+
+/** A user found by a search, as the list of matches shows one. */
+export const userMatchSchema = z.object({ username: z.string() });
+export type UserMatch = z.infer<typeof userMatchSchema>;
+
+export const userSearchResponse = z.object({ users: z.array(userMatchSchema) });
+export const userProfileResponse = z.object({ user: userProfileSchema });

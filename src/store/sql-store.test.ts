@@ -125,6 +125,48 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
       });
     });
 
+    describe('users by prefix', () => {
+      // The store is shared with the other tests: each prefix starts with this test's unique part.
+      const names = async (prefix: string, limit = 50): Promise<string[]> => (await store.listUsersByPrefix(prefix, limit)).map((u) => u.username);
+
+      it('lists users whose name starts with the prefix in any letter case, by lower-cased name, up to the limit', async () => {
+        const base = unique('pre');
+        for (const suffix of ['Carol', 'alice', 'Bob', 'bobby', 'dave']) assert.ok(await store.createUser(`${base}${suffix}`, 'h', 1));
+        assert.ok(await store.createUser(`x${base}bob`, 'h', 1), 'contains the prefix, does not start with it');
+        const all = [`${base}alice`, `${base}Bob`, `${base}bobby`, `${base}Carol`, `${base}dave`];
+        assert.deepEqual(await names(base), all);
+        assert.deepEqual(await names(base.toUpperCase()), all);
+        assert.deepEqual(await names(`${base}BO`), [`${base}Bob`, `${base}bobby`]);
+        assert.deepEqual(await names(`${base}bob`), [`${base}Bob`, `${base}bobby`]);
+        assert.deepEqual(await names(`${base}bobb`), [`${base}bobby`]);
+        assert.deepEqual(await names(`${base}carol`), [`${base}Carol`]);
+        assert.deepEqual(await names(`${base}carolx`), []);
+        assert.deepEqual(await names(`${base}e`), []);
+        assert.deepEqual(await names(base, 2), [`${base}alice`, `${base}Bob`]);
+        const record = (await store.listUsersByPrefix(`${base}alice`, 1))[0]!;
+        assert.deepEqual(record, { id: (await store.findUserByName(`${base}alice`))!.id, username: `${base}alice` });
+      });
+
+      it('takes %, _ and \\ literally, and ends the range at the next code point', async () => {
+        const base = unique('lit');
+        for (const suffix of ['a_b', 'axb', 'a%b', 'ayyb', 'a\\b', 'a-b', 'a.b', 'a', 'b']) assert.ok(await store.createUser(`${base}${suffix}`, 'h', 1));
+        const suffixes = async (prefix: string): Promise<string[]> => (await names(prefix)).map((n) => n.slice(base.length));
+        assert.deepEqual(await suffixes(`${base}a_`), ['a_b']);
+        assert.deepEqual(await suffixes(`${base}a%`), ['a%b']);
+        assert.deepEqual(await suffixes(`${base}a\\`), ['a\\b']);
+        assert.deepEqual(await suffixes(`${base}a-`), ['a-b']);
+        assert.deepEqual(await suffixes(`${base}a.`), ['a.b']);
+        // Code point order: % - . \ _ x y after a, all of them before b.
+        assert.deepEqual(await suffixes(`${base}a`), ['a', 'a%b', 'a-b', 'a.b', 'a\\b', 'a_b', 'axb', 'ayyb']);
+        assert.deepEqual(await suffixes(`${base}%`), []);
+        assert.deepEqual(await suffixes(`${base}_`), []);
+      });
+
+      it('refuses a limit that is not a positive integer', async () => {
+        for (const limit of [0, -1, 1.5, Number.NaN]) await assert.rejects(store.listUsersByPrefix('a', limit), RangeError);
+      });
+    });
+
     describe('rooms', () => {
       it('creates a room once; a second create with the key yields undefined', async () => {
         const key = unique('general');
@@ -586,7 +628,7 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         const fresh = await factory!();
         const other = await openStore(fresh.url, { migrate: false });
         try {
-          assert.deepEqual(await other.migrate(), { applied: ['0001-initial', '0002-token-generation', '0003-public-room-directory', '0004-dm-participants'] });
+          assert.deepEqual(await other.migrate(), { applied: ['0001-initial', '0002-token-generation', '0003-public-room-directory', '0004-dm-participants', '0005-username-prefix-index'] });
           assert.deepEqual(await other.migrate(), { applied: [] });
         } finally {
           await other.close();

@@ -26,6 +26,7 @@ import * as rooms from './room-queries.js';
 import * as memberships from './membership-queries.js';
 import { listOwnRooms } from './room-listing.js';
 import { listDirectory } from './room-directory.js';
+import { listUsersByPrefix } from './user-search.js';
 import { appendMessages } from './message-append.js';
 import { rethrowAppendError } from './append-errors.js';
 import { SqliteAppender } from './sqlite-appender.js';
@@ -89,6 +90,10 @@ export class SqlStore implements Store {
 
   findUserById(id: number): Promise<UserRecord | undefined> {
     return users.findUserById(this.#db, id);
+  }
+
+  listUsersByPrefix(prefix: string, limit: number): Promise<{ id: number; username: string }[]> {
+    return listUsersByPrefix(this.#db, this.dialect, prefix, limit);
   }
 
   bumpTokenGeneration(userId: number): Promise<number | undefined> {

@@ -8,12 +8,13 @@ import type { RoomSummary } from '../../src/protocol/http.js';
 import { dmParticipants, dmRoomKey, isDmRoomKey } from '../../src/protocol/names.js';
 import type { ConnectionState } from '../../src/client/client-events.js';
 import { HubbubError } from '../../src/client/errors.js';
-import type { DirectoryPage, DirectoryQuery } from '../../src/client/http-client.js';
+import type { DirectoryPage, DirectoryQuery, UserMatch } from '../../src/client/http-client.js';
 import { HubbubClient } from '../../src/client/hubbub-client.js';
 import type { SendUpdate } from '../../src/client/send-queue.js';
 import { TypingSender, TypingTracker } from '../../src/client/typing-tracker.js';
 import { Drafts } from './drafts.js';
 import { HiddenConversations } from './hidden-conversations.js';
+import { NoSuchUserError, isNotFound, roomExists, userExists } from './name-checks.js';
 import { clearUnsent, loadUnsent, saveUnsent, type UnsentMessage } from './unsent.js';
 import { refreshAcrossTabs, updateSession, type StoredSession } from './session.js';
 
@@ -57,6 +58,8 @@ export interface OutgoingEntry {
   readonly ts: string;
   status: 'pending' | 'failed';
   error: string | undefined;
+  /** False for a failure that sending again cannot mend (the recipient does not exist). */
+  retriable?: boolean;
 }
 
 const PAGE = 50;
@@ -85,6 +88,8 @@ export class ChatStore {
   readonly hidden: HiddenConversations;
   /** What the user typed and has not sent yet, per room. */
   readonly drafts: Drafts;
+  /** Rooms the server said do not exist (opened by a link or a typed name): see `join`. */
+  readonly missing = new Set<string>();
   connection: ConnectionState = { status: 'idle' };
   active: string | undefined;
   /** A short message for the user (an action failed). */
@@ -214,6 +219,16 @@ export class ChatStore {
     return this.client.api((http) => http.directory(query));
   }
 
+  /** Users whose name starts with `q` (any case), by name: for autocompletion. */
+  searchUsers(q: string, limit: number): Promise<UserMatch[]> {
+    return this.client.api((http) => http.searchUsers(q, limit));
+  }
+
+  /** Whether a room with this key exists (see name-checks.ts). */
+  roomExists(room: string): Promise<boolean> {
+    return roomExists(this.client, room);
+  }
+
   /** Who has read up to each message: for each other reader, the last loaded message they saw. */
   seenBy(entry: RoomEntry): Map<number, string[]> {
     const result = new Map<number, string[]>();
@@ -241,8 +256,21 @@ export class ChatStore {
     }
   }
 
-  /** Opens a room: loads its newest page, places the unread marker, fetches who is in it. */
+  /**
+   * Opens a room: loads its newest page, places the unread marker, fetches who is in it. A
+   * direct conversation I am not in yet (a link, a typed address) opens only with someone who
+   * exists: see `startDirect`.
+   */
   async open(room: string): Promise<void> {
+    const partner = this.dmPartner(room);
+    if (partner !== undefined && this.rooms.get(room)?.member !== true) {
+      await this.startDirect(partner).catch((error: unknown) => this.#report(error));
+      return;
+    }
+    await this.#show(room);
+  }
+
+  async #show(room: string): Promise<void> {
     this.#typingOut.get(this.active ?? '')?.stop();
     this.#forgetIfEmpty(this.active, room);
     this.active = room;
@@ -364,13 +392,39 @@ export class ChatStore {
     await this.open(name);
   }
 
+  /**
+   * Joins a room. A room that does not exist is not created (the server would create it, public
+   * for everyone, from a typo): it is shown as missing instead, where creating it is a separate,
+   * confirmed step (`createPublicRoom`).
+   */
   async join(room: string): Promise<void> {
+    const seen = this.rooms.get(room);
+    const known = seen !== undefined && (seen.member || (seen.loaded && !this.missing.has(room)));
+    if (!known && !isDmRoomKey(room) && !(await this.roomExists(room))) {
+      this.missing.add(room);
+      await this.open(room);
+      return;
+    }
     const ack = await this.client.join(room);
     const entry = this.#entry(room, 'public');
     this.#becameMember(entry);
     entry.lastSeq = Math.max(entry.lastSeq, ack.lastSeq ?? 0);
     entry.readSeq = Math.max(entry.readSeq, entry.lastSeq);
     await this.open(room);
+  }
+
+  /**
+   * Creates a public room the user confirmed they want (a missing room's page, the directory's
+   * offer); one created meanwhile by someone else is joined instead.
+   */
+  async createPublicRoom(room: string): Promise<void> {
+    try {
+      await this.createRoom(room, 'public');
+    } catch (error) {
+      if (!(error instanceof HubbubError) || error.code !== 'conflict') throw error;
+      this.missing.delete(room);
+      await this.join(room);
+    }
   }
 
   /** Leaves a room; a failure shows as a notice. A direct conversation cannot be left: see `hide`. */
@@ -409,16 +463,24 @@ export class ChatStore {
     this.#changed();
   }
 
+  /** Adds someone to a room I am in; a name nobody has rejects with `NoSuchUserError`. */
   async invite(room: string, username: string): Promise<void> {
-    await this.client.api((http) => http.invite(room, username));
+    await this.client.api((http) => http.invite(room, username)).catch((error: unknown) => {
+      throw isNotFound(error) ? new NoSuchUserError(username) : error;
+    });
     const entry = this.rooms.get(room);
     if (entry !== undefined) await this.#loadMembers(entry);
   }
 
-  /** Opens the conversation with `username` (created on the first message). */
+  /**
+   * Opens the conversation with `username` (created on the first message). Someone I have no
+   * conversation with yet is looked up first: a name nobody has opens nothing and rejects with
+   * `NoSuchUserError`.
+   */
   async startDirect(username: string): Promise<void> {
     if (username.toLowerCase() === this.me.toLowerCase()) throw new Error('that is you');
     const room = dmRoomKey(this.me, username);
+    if (this.rooms.get(room)?.member !== true && !(await userExists(this.client, username))) throw new NoSuchUserError(username);
     const entry = this.#entry(room, 'dm');
     if (!entry.member) {
       // Not a conversation yet: it starts with the first message (which also checks the name).
@@ -427,7 +489,7 @@ export class ChatStore {
       entry.hasMoreBefore = false;
       entry.started = true;
     }
-    await this.open(room);
+    await this.#show(room);
   }
 
   /**
@@ -615,6 +677,15 @@ export class ChatStore {
     } else if (entry !== undefined) {
       entry.status = update.status === 'failed' ? 'failed' : 'pending';
       entry.error = update.error?.message;
+      // A first message to a name nobody has: retrying cannot deliver it, so none is offered.
+      const nobody = update.status === 'failed' && entry.to !== undefined && isNotFound(update.error);
+      entry.retriable = !nobody;
+      if (nobody) {
+        const refusal = new NoSuchUserError(entry.to!);
+        entry.error = refusal.message;
+        // Said where the user is, too: the conversation may not be on screen.
+        this.#report(refusal);
+      }
     }
     this.#changed();
   }
@@ -664,6 +735,7 @@ export class ChatStore {
   }
 
   #becameMember(entry: RoomEntry): void {
+    this.missing.delete(entry.room);
     if (entry.member) return;
     entry.member = true;
     entry.memberSince = Date.now();
@@ -729,6 +801,11 @@ export class ChatStore {
     } catch (error) {
       // A conversation that does not exist yet has no history: it starts with the first message.
       if (error instanceof HubbubError && (error.code === 'not_found' || error.code === 'forbidden') && entry.visibility === 'dm') {
+        entry.loaded = true;
+        entry.hasMoreBefore = false;
+      } else if (isNotFound(error) && !entry.member) {
+        // A room that does not exist (a link, a typed address): its page says so.
+        this.missing.add(entry.room);
         entry.loaded = true;
         entry.hasMoreBefore = false;
       } else {

@@ -39,6 +39,8 @@ export interface ViewMessage {
   readonly ts: string;
   readonly status: 'stored' | 'pending' | 'failed';
   readonly clientMsgId: string;
+  /** Why a failed message can never be delivered (sending it again is not offered). */
+  readonly undeliverable?: string | undefined;
 }
 
 export type ViewItem =

@@ -7,6 +7,7 @@ import { Avatar, PresenceDot } from './Avatar.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { LockIcon, UsersIcon } from './icons.js';
 import { MessageList } from './MessageList.js';
+import { MissingRoom } from './MissingRoom.js';
 import type { DialogKind } from './Sidebar.js';
 
 /**
@@ -119,6 +120,7 @@ export function Conversation({ store, entry, onBack, onDialog }: ConversationPro
   const typing = describeTyping(entry.typing);
   const [joining, setJoining] = useState(false);
   const [confirmLeave, setConfirmLeave] = useState(false);
+  if (!entry.member && store.missing.has(entry.room)) return <MissingRoom store={store} room={entry.room} onBack={onBack} />;
 
   return (
     <section class="conversation" aria-label={partner !== undefined ? `Conversation with ${partner}` : `Room ${entry.room}`}>

@@ -71,6 +71,8 @@ export function Dialog({ title, onClose, children, className }: DialogProps) {
       onKeyDown={(event) => {
         if (event.key === 'Escape') {
           event.preventDefault();
+          // This dialog only: not one it is opened from (a confirmation inside another dialog).
+          event.stopPropagation();
           onClose();
         }
       }}

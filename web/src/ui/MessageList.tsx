@@ -36,11 +36,14 @@ function MessageRow({ store, message, seenBy, first }: MessageRowProps) {
       )}
       {message.status === 'failed' && (
         <span class="message-status failed" role="alert">
-          <span>Not delivered.</span>
+          <span>{message.undeliverable === undefined ? 'Not delivered.' : `Not delivered: ${message.undeliverable}`}</span>
           <span class="message-actions">
-            <button type="button" class="link-button" onClick={() => store.retry(message.clientMsgId)}>
-              Retry
-            </button>
+            {/* A message refused for good (no such user) cannot succeed by trying again. */}
+            {message.undeliverable === undefined && (
+              <button type="button" class="link-button" onClick={() => store.retry(message.clientMsgId)}>
+                Retry
+              </button>
+            )}
             <button type="button" class="link-button" onClick={() => store.discard(message.clientMsgId)}>
               Discard
             </button>
@@ -71,7 +74,7 @@ export function MessageList({ store, entry }: { readonly store: ChatStore; reado
     ...store
       .outgoingIn(entry.room)
       .filter((o) => !stored.has(o.clientMsgId))
-      .map((o): ViewMessage => ({ key: `o${o.clientMsgId}`, seq: undefined, from: store.me, text: o.text, ts: o.ts, status: o.status, clientMsgId: o.clientMsgId })),
+      .map((o): ViewMessage => ({ key: `o${o.clientMsgId}`, seq: undefined, from: store.me, text: o.text, ts: o.ts, status: o.status, clientMsgId: o.clientMsgId, undeliverable: o.retriable === false ? o.error : undefined })),
   ];
   const items = groupMessages(view, entry.markerSeq);
   const seen = store.seenBy(entry);

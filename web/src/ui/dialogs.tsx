@@ -5,7 +5,9 @@ import type { DirectoryRoom } from '../../../src/client/http-client.js';
 import { ROOM_SLUG_PATTERN as ROOM_SLUG, USERNAME_PATTERN as USERNAME } from '../../../src/protocol/names.js';
 import type { ChatStore } from '../chat-store.js';
 import { PresenceDot } from './Avatar.js';
+import { CreateRoomConfirm } from './CreateRoomConfirm.js';
 import { Dialog } from './Dialog.js';
+import { UserPicker } from './UserPicker.js';
 
 function messageOf(error: unknown): string {
   if (error instanceof HubbubError) {
@@ -18,7 +20,7 @@ function messageOf(error: unknown): string {
 }
 
 /** A one-field form with an error line; `run` resolves to close the dialog. */
-function useSubmit(run: () => Promise<void>, onClose: () => void): { busy: boolean; error: string | undefined; submit: (event: Event) => void } {
+function useSubmit(run: () => Promise<void>, onClose: () => void): { busy: boolean; error: string | undefined; submit: (event: Event) => void; clearError: () => void } {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
   const submit = (event: Event): void => {
@@ -30,7 +32,7 @@ function useSubmit(run: () => Promise<void>, onClose: () => void): { busy: boole
       .catch((failure: unknown) => setError(messageOf(failure)))
       .finally(() => setBusy(false));
   };
-  return { busy, error, submit };
+  return { busy, error, submit, clearError: () => setError(undefined) };
 }
 
 interface Props {
@@ -38,21 +40,52 @@ interface Props {
   readonly onClose: () => void;
 }
 
+/** Creates a room by an explicit choice (no confirmation); a name that is taken is pointed out as it is typed. */
 export function NewRoomDialog({ store, onClose }: Props) {
   const [name, setName] = useState('');
   const [visibility, setVisibility] = useState<'public' | 'private'>('public');
+  const [taken, setTaken] = useState<string | undefined>(undefined);
+  const slug = name.trim().toLowerCase();
   const { busy, error, submit } = useSubmit(async () => {
-    const slug = name.trim().toLowerCase();
     if (!ROOM_SLUG.test(slug)) throw new Error('Room names are lower-case letters, digits, - and _ (up to 64).');
+    if (taken === slug) throw new Error('A room with that name exists already.');
     await store.createRoom(slug, visibility);
   }, onClose);
+  useEffect(() => {
+    setTaken(undefined);
+    if (!ROOM_SLUG.test(slug)) return undefined;
+    let current = true;
+    const timer = window.setTimeout(() => {
+      store
+        .roomExists(slug)
+        .then((exists) => current && setTaken(exists ? slug : undefined))
+        .catch(() => {
+          // Only a hint: creating the room still says so if it exists.
+        });
+    }, SEARCH_DELAY_MS);
+    return () => {
+      current = false;
+      window.clearTimeout(timer);
+    };
+  }, [store, slug]);
   return (
     <Dialog title="Create a room" onClose={onClose}>
       <form onSubmit={submit} class="dialog-form">
         <label class="field">
           <span>Room name</span>
-          <input name="room" value={name} autoFocus required placeholder="e.g. design-review" onInput={(e) => setName(e.currentTarget.value)} />
+          <input
+            name="room"
+            value={name}
+            autoFocus
+            required
+            placeholder="e.g. design-review"
+            aria-describedby="new-room-name-hint"
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
         </label>
+        <p id="new-room-name-hint" class="muted name-hint" role="status">
+          {taken !== undefined && taken === slug ? `#${taken} exists already: pick another name.` : ''}
+        </p>
         <fieldset class="choice">
           <legend>Who can join</legend>
           <label>
@@ -101,7 +134,13 @@ export function BrowseDialog({ store, onClose }: Props) {
   /** After "More rooms", the row to move focus to (the button may go away with the last page). */
   const focusRow = useRef<number | undefined>(undefined);
   const list = useRef<HTMLUListElement>(null);
+  /** A name the user asked to create from the search, waiting for their confirmation. */
+  const [confirming, setConfirming] = useState<string | undefined>(undefined);
+  const createOffer = useRef<HTMLButtonElement>(null);
   const q = query.trim();
+  const slug = q.toLowerCase();
+  // A name no listed room has can be created, after a confirmation (a typo must not become a room).
+  const canCreate = !searching && q !== '' && ROOM_SLUG.test(slug) && !rooms.some((room) => room.room === slug);
 
   useEffect(() => {
     const mine = ++generation.current;
@@ -228,34 +267,56 @@ export function BrowseDialog({ store, onClose }: Props) {
           {loadingMore ? 'Loading…' : 'More rooms'}
         </button>
       )}
+      {canCreate && error === undefined && (
+        <button type="button" class="ghost create-offer" ref={createOffer} onClick={() => setConfirming(slug)}>
+          Create #{slug}
+        </button>
+      )}
       {error !== undefined && (
         <p class="form-error" role="alert">
           {error}
         </p>
       )}
+      {confirming !== undefined && (
+        <CreateRoomConfirm
+          store={store}
+          room={confirming}
+          onCreated={onClose}
+          onCancel={() => {
+            setConfirming(undefined);
+            createOffer.current?.focus();
+          }}
+        />
+      )}
     </Dialog>
   );
 }
 
+/** Starts a conversation with someone who exists: the name is completed as it is typed, and checked. */
 export function NewDirectDialog({ store, onClose }: Props) {
   const [username, setUsername] = useState('');
-  const { busy, error, submit } = useSubmit(async () => {
+  const { busy, error, submit, clearError } = useSubmit(async () => {
     const name = username.trim();
     if (!USERNAME.test(name)) throw new Error('Usernames are 3–32 characters: letters, digits, _ . -');
     await store.startDirect(name);
   }, onClose);
+  const me = store.me.toLowerCase();
   return (
     <Dialog title="New direct message" onClose={onClose}>
       <form onSubmit={submit} class="dialog-form">
-        <label class="field">
-          <span>Username</span>
-          <input name="username" value={username} autoFocus required autoCapitalize="off" spellcheck={false} onInput={(e) => setUsername(e.currentTarget.value)} />
-        </label>
-        {error !== undefined && (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <UserPicker
+          store={store}
+          id="new-dm-username"
+          label="Username"
+          value={username}
+          onInput={(value) => {
+            setUsername(value);
+            clearError();
+          }}
+          noteFor={(name) => (name.toLowerCase() === me ? 'you' : undefined)}
+          error={error}
+          autoFocus
+        />
         <div class="dialog-actions">
           <button type="button" class="ghost" onClick={onClose}>
             Cancel
@@ -269,25 +330,31 @@ export function NewDirectDialog({ store, onClose }: Props) {
   );
 }
 
+/** Adds someone who exists to a private room: the name is completed as it is typed, and checked. */
 export function InviteDialog({ store, onClose, room }: Props & { readonly room: string }) {
   const [username, setUsername] = useState('');
-  const { busy, error, submit } = useSubmit(async () => {
+  const { busy, error, submit, clearError } = useSubmit(async () => {
     const name = username.trim();
     if (!USERNAME.test(name)) throw new Error('Usernames are 3–32 characters: letters, digits, _ . -');
     await store.invite(room, name);
   }, onClose);
+  const members = new Set((store.rooms.get(room)?.members ?? []).map((m) => m.username.toLowerCase()));
   return (
     <Dialog title={`Invite to #${room}`} onClose={onClose}>
       <form onSubmit={submit} class="dialog-form">
-        <label class="field">
-          <span>Username to invite</span>
-          <input name="username" value={username} autoFocus required autoCapitalize="off" spellcheck={false} onInput={(e) => setUsername(e.currentTarget.value)} />
-        </label>
-        {error !== undefined && (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <UserPicker
+          store={store}
+          id="invite-username"
+          label="Username to invite"
+          value={username}
+          onInput={(value) => {
+            setUsername(value);
+            clearError();
+          }}
+          noteFor={(name) => (members.has(name.toLowerCase()) ? 'already a member' : undefined)}
+          error={error}
+          autoFocus
+        />
         <div class="dialog-actions">
           <button type="button" class="ghost" onClick={onClose}>
             Cancel
