@@ -3,6 +3,7 @@
 // empty-query list (recent first, the room on screen left out) and who counts as a person.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { serverPeopleSearch } from '../web/src/people.js';
 import { MAX_RESULTS, MatchTier, matchTier, normalizeQuery, rankCandidates, switchList, type SwitchCandidate, type SwitchSource } from '../web/src/quick-switch-rank.js';
 
 const labels = (list: readonly { label: string }[]): string[] => list.map((c) => c.label);
@@ -114,5 +115,28 @@ describe('switchList', () => {
       ['gamma'],
     );
     assert.deepEqual(switchList(source(), 'zzz'), []);
+  });
+});
+
+describe('serverPeopleSearch', () => {
+  it('asks once for the last query typed, without @, and gives the earlier callers no names', async () => {
+    const asked: string[] = [];
+    const search = serverPeopleSearch(async (prefix) => {
+      asked.push(prefix);
+      return [{ username: `${prefix}-one` }, { username: `${prefix}-two` }];
+    }, 10);
+    const first = search('@al');
+    const second = search('ali');
+    assert.deepEqual(await first, []);
+    assert.deepEqual(await second, ['ali-one', 'ali-two']);
+    assert.deepEqual(asked, ['ali']);
+    assert.deepEqual(await search(''), []);
+    assert.deepEqual(await search('#general'), []);
+    assert.deepEqual(asked, ['ali']);
+  });
+
+  it('gives no names when the server fails', async () => {
+    const search = serverPeopleSearch(() => Promise.reject(new Error('down')), 1);
+    assert.deepEqual(await search('bob'), []);
   });
 });

@@ -40,3 +40,31 @@ export function knownPeople(source: PeopleSource): string[] {
 export function knownPeopleSearch(source: PeopleSource): PeopleSearch {
   return () => Promise.resolve(knownPeople(source));
 }
+
+/**
+ * A `PeopleSearch` that asks the server (`GET /api/users?q=`) for people whose name starts with
+ * the query, a moment after the last keystroke (an answer that a newer query overtook is
+ * dropped by the switcher). An empty query, `#…` (rooms) or a failure gives no names.
+ */
+export function serverPeopleSearch(search: (prefix: string, limit: number) => Promise<{ readonly username: string }[]>, delayMs = 150): PeopleSearch {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let overtaken: (() => void) | undefined;
+  return (query) => {
+    // The query before this one is not asked at all: its caller gets no names.
+    if (timer !== undefined) clearTimeout(timer);
+    overtaken?.();
+    overtaken = undefined;
+    const prefix = query.trim().replace(/^@/, '');
+    if (prefix === '' || prefix.startsWith('#')) return Promise.resolve([]);
+    return new Promise((resolve) => {
+      overtaken = () => resolve([]);
+      timer = setTimeout(() => {
+        overtaken = undefined;
+        search(prefix, 10).then(
+          (users) => resolve(users.map((user) => user.username)),
+          () => resolve([]),
+        );
+      }, delayMs);
+    });
+  };
+}

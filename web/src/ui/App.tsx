@@ -7,6 +7,7 @@ import { ConnectionBanner } from './ConnectionBanner.js';
 import { Conversation } from './Conversation.js';
 import { BrowseDialog, InviteDialog, MembersDialog, NewDirectDialog, NewRoomDialog } from './dialogs.js';
 import { useStore } from './hooks.js';
+import { serverPeopleSearch } from '../people.js';
 import { QuickSwitcher, useRecentRooms } from './QuickSwitcher.js';
 import { openAdjacentRoom, useShortcuts } from './shortcuts.js';
 import { ShortcutsDialog } from './ShortcutsDialog.js';
@@ -29,6 +30,8 @@ function Chat({ session, onSignedOut }: { readonly session: StoredSession; reado
   const [dialog, setDialog] = useState<DialogKind | undefined>(undefined);
   const closeDialog = useCallback(() => setDialog(undefined), []);
   const recent = useRecentRooms(store);
+  // The switcher finds people by name on the server too, not only those the store has met.
+  const searchPeople = useMemo(() => serverPeopleSearch((prefix, limit) => store.searchUsers(prefix, limit)), [store]);
   useShortcuts({
     // Ctrl+K / ⌘K opens the switcher, or closes it; it does not replace another open dialog.
     quickSwitch: () => setDialog((open) => (open === 'switcher' ? undefined : (open ?? 'switcher'))),
@@ -125,7 +128,7 @@ function Chat({ session, onSignedOut }: { readonly session: StoredSession; reado
       {dialog === 'new-dm' && <NewDirectDialog store={store} onClose={closeDialog} />}
       {dialog === 'invite' && active !== undefined && <InviteDialog store={store} room={active.room} onClose={closeDialog} />}
       {dialog === 'members' && active !== undefined && <MembersDialog store={store} room={active.room} onClose={closeDialog} />}
-      {dialog === 'switcher' && <QuickSwitcher store={store} recent={recent} onClose={closeDialog} />}
+      {dialog === 'switcher' && <QuickSwitcher store={store} recent={recent} onClose={closeDialog} searchPeople={searchPeople} />}
       {dialog === 'shortcuts' && <ShortcutsDialog onClose={closeDialog} />}
     </div>
   );
