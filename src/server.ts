@@ -20,6 +20,7 @@ import { createEngines } from './engines.js';
 import { createHttpApp } from './http/app.js';
 import { ConnectionTracker } from './http/connection-tracker.js';
 import { roomRoutes } from './http/routes/rooms.js';
+import { activityRoutes } from './http/routes/activity.js';
 import { defaultWebDistDir, webRoutes } from './http/routes/web.js';
 import { createLogger, type PinoLogger } from './obs/logger.js';
 import { createMetrics, type Metrics } from './obs/metrics.js';
@@ -135,7 +136,7 @@ async function wire(
       }
       return { ready: Object.values(checks).every((value) => value === 'ok'), checks };
     },
-    routes: [roomRoutes({ rooms: hub.rooms, presence: engines.presence, limits }), webRoutes({ distDir: defaultWebDistDir() })],
+    routes: [roomRoutes({ rooms: hub.rooms, presence: engines.presence, limits }), activityRoutes({ rooms: hub.rooms, limits }), webRoutes({ distDir: defaultWebDistDir() })],
   });
   opened.push({ what: 'http', close: () => app.close() });
   const connections = new ConnectionTracker(app.server, { maxPerAddress: config.maxConnectionsPerIp, logger });
