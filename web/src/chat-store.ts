@@ -4,7 +4,7 @@
  * unread counts, receipts, typing and presence. Views subscribe and re-render on `changed`.
  */
 import type { Message } from '../../src/protocol/events.js';
-import type { RoomSummary } from '../../src/protocol/http.js';
+import type { ActivityEntry, RoomSummary } from '../../src/protocol/http.js';
 import { dmParticipants, dmRoomKey, isDmRoomKey } from '../../src/protocol/names.js';
 import type { ConnectionState } from '../../src/client/client-events.js';
 import { HubbubError } from '../../src/client/errors.js';
@@ -13,6 +13,7 @@ import { HubbubClient } from '../../src/client/hubbub-client.js';
 import type { SendUpdate } from '../../src/client/send-queue.js';
 import { TypingSender, TypingTracker } from '../../src/client/typing-tracker.js';
 import { HiddenConversations } from './hidden-conversations.js';
+import { activityWindow, loadActivity, liveActivity } from './room-activity.js';
 import { clearUnsent, loadUnsent, saveUnsent, type UnsentMessage } from './unsent.js';
 import { refreshAcrossTabs, updateSession, type StoredSession } from './session.js';
 
@@ -31,6 +32,8 @@ export interface RoomEntry {
   unread: number;
   /** Loaded messages, ascending by seq, each once. */
   messages: Message[];
+  /** Joins and leaves placed among the loaded messages, in conversation order (see room-activity.ts). */
+  activity: ActivityEntry[];
   hasMoreBefore: boolean;
   loaded: boolean;
   loadingOlder: boolean;
@@ -248,6 +251,8 @@ export class ChatStore {
     this.#changed();
     try {
       const page = await this.client.history(room, { before: first, limit: PAGE });
+      // The page's joins and leaves come with it, so the view grows once.
+      await loadActivity(this.client, entry, activityWindow(page.messages, page.hasMore, first));
       this.#merge(entry, page.messages);
       entry.hasMoreBefore = page.hasMore;
     } catch (error) {
@@ -477,6 +482,7 @@ export class ChatStore {
         }
       }
       const entry = this.rooms.get(event.room);
+      if (entry !== undefined) liveActivity(entry, event);
       if (entry?.members !== undefined) {
         entry.members = entry.members.filter((m) => m.username.toLowerCase() !== event.user.toLowerCase());
         if (event.action === 'joined') {
@@ -577,6 +583,7 @@ export class ChatStore {
         readSeq: 0,
         unread: 0,
         messages: [],
+        activity: [],
         hasMoreBefore: true,
         loaded: false,
         loadingOlder: false,
@@ -649,6 +656,7 @@ export class ChatStore {
   async #loadLatest(entry: RoomEntry): Promise<void> {
     try {
       const page = await this.client.history(entry.room, { limit: PAGE });
+      await loadActivity(this.client, entry, activityWindow(page.messages, page.hasMore, undefined));
       this.#merge(entry, page.messages);
       entry.hasMoreBefore = page.hasMore;
       entry.loaded = true;
