@@ -191,7 +191,7 @@ export function MessageList({ store, entry }: { readonly store: ChatStore; reado
           {items.map((item) => {
             if (item.kind === 'day') {
               return (
-                <li key={item.key} class="day-divider" role="separator">
+                <li key={item.key} class="day-divider">
                   <span>{item.label}</span>
                 </li>
               );
@@ -199,7 +199,7 @@ export function MessageList({ store, entry }: { readonly store: ChatStore; reado
             if (item.kind === 'activity') return <ActivityLine key={item.key} group={item.group} />;
             if (item.kind === 'marker') {
               return (
-                <li key={item.key} class="unread-marker" role="separator" aria-label="New messages">
+                <li key={item.key} class="unread-marker">
                   <span>New messages</span>
                 </li>
               );
