@@ -446,6 +446,8 @@ export class ChatStore {
         void this.refreshRooms();
         const active = this.active === undefined ? undefined : this.rooms.get(this.active);
         if (active !== undefined) void this.#loadMembers(active);
+        // Joins and leaves are not replayed on resume: read the loaded window's again.
+        if (active?.loaded === true) void loadActivity(this.client, active, activityWindow(active.messages, active.hasMoreBefore, undefined)).then(() => this.#changed());
       }
       if (state.status !== 'open') this.#typingIn.reset();
       this.#changed();
