@@ -21,6 +21,7 @@ import { createHttpApp } from './http/app.js';
 import { ConnectionTracker } from './http/connection-tracker.js';
 import { roomRoutes } from './http/routes/rooms.js';
 import { userRoutes } from './http/routes/users.js';
+import { activityRoutes } from './http/routes/activity.js';
 import { defaultWebDistDir, webRoutes } from './http/routes/web.js';
 import { createLogger, type PinoLogger } from './obs/logger.js';
 import { createMetrics, type Metrics } from './obs/metrics.js';
@@ -138,6 +139,7 @@ async function wire(
     },
     routes: [
       roomRoutes({ rooms: hub.rooms, presence: engines.presence, limits }),
+      activityRoutes({ rooms: hub.rooms, limits }),
       userRoutes({ users: store, limits }),
       webRoutes({ distDir: defaultWebDistDir() }),
     ],

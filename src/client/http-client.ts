@@ -1,6 +1,6 @@
 /** The typed HTTP half of the SDK: accounts, rooms and history over `/api`. */
 import type { Message, User } from '../protocol/events.js';
-import type { DirectoryPage, RoomSummary, SessionTokens, UserMatch, UserProfile } from '../protocol/http.js';
+import type { ActivityResponse, DirectoryPage, RoomSummary, SessionTokens, UserMatch, UserProfile } from '../protocol/http.js';
 import { HubbubError } from './errors.js';
 
 export interface HistoryPageQuery {
@@ -8,6 +8,19 @@ export interface HistoryPageQuery {
   readonly after?: number;
   readonly limit?: number;
 }
+
+/**
+ * A window of a room's activity (`GET /api/rooms/:room/activity`): the joins and leaves placed
+ * after messages `after < afterSeq < before`; `limit` 1–200 (the server's default is 100).
+ */
+export interface ActivityQuery {
+  readonly after?: number;
+  readonly before?: number;
+  readonly limit?: number;
+}
+
+/** A page of a room's joins and leaves, and one of them (the protocol's types). */
+export type { ActivityEntry, ActivityResponse } from '../protocol/http.js';
 
 /** A query of the public room directory (`GET /api/rooms/directory`). */
 export interface DirectoryQuery {
@@ -107,6 +120,14 @@ export class HubbubHttp {
       messages: Message[];
       hasMore: boolean;
     };
+  }
+
+  /** A room's joins and leaves in a window of its messages, in conversation order. */
+  async activity(room: string, query: ActivityQuery = {}): Promise<ActivityResponse> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+    const qs = params.size > 0 ? `?${params.toString()}` : '';
+    return (await this.request('GET', `/api/rooms/${encodeURIComponent(room)}/activity${qs}`)) as ActivityResponse;
   }
 
   /** A raw call; resolves with the parsed body (undefined for 204), rejects with HubbubError. */

@@ -1,7 +1,7 @@
 /** The hubbub client SDK: typed HTTP and WebSocket clients built on the wire contract. */
 export { HubbubError } from './errors.js';
 export { HubbubHttp } from './http-client.js';
-export type { DirectoryPage, DirectoryQuery, DirectoryRoom, HistoryPageQuery } from './http-client.js';
+export type { ActivityEntry, ActivityQuery, ActivityResponse, DirectoryPage, DirectoryQuery, DirectoryRoom, HistoryPageQuery } from './http-client.js';
 export { HubbubSocket, decodeFrame } from './socket-client.js';
 export type { CommandInput, ConnectOptions, SocketEvents, WebSocketFactory, WebSocketLike } from './socket-client.js';
 export { HubbubClient } from './hubbub-client.js';

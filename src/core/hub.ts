@@ -324,11 +324,13 @@ export class Hub {
   async #membershipChanged(event: MembershipEvent): Promise<void> {
     const { userId, username, room, action } = event;
     const change: MembershipChange = { kind: 'membership', userId, room: room.key, roomId: room.id, action, lastSeq: room.lastSeq };
-    await this.#applyMembership(change, true);
+    // Where the change sits among the messages, as the room's activity reports it on a reload.
+    const place = { afterSeq: event.afterSeq, ts: new Date(event.at).toISOString() };
+    await this.#applyMembership(change, true, place);
     await this.#broker.publish(userTopic(userId), change);
     // The member's own sessions heard it on the user topic; the others hear it here. Volatile:
     // a member who is behind skips it (the members list has the truth) instead of queueing it.
-    const frame = serialize({ type: 'member', room: room.key, user: username, action });
+    const frame = serialize({ type: 'member', room: room.key, user: username, action, ...place });
     await this.#broadcast(room.key, frame, { exceptUserId: userId, volatile: true });
     if (action === 'joined') await this.#announceNewMember(userId, username, room);
   }
@@ -337,9 +339,11 @@ export class Hub {
    * Applies a membership change to the user's sessions on this node: follow (or stop
    * following) the room and tell each session. A change heard from the broker is checked
    * against the store before it grants anything: the broker carries news, the store decides
-   * membership. Idempotent: the local echo of a change applied here does nothing.
+   * membership. Idempotent: the local echo of a change applied here does nothing. `place`
+   * (where the change sits among the messages) is known on the node that made the change only:
+   * the broker's membership messages do not carry it.
    */
-  async #applyMembership(change: MembershipChange, fromStore: boolean): Promise<void> {
+  async #applyMembership(change: MembershipChange, fromStore: boolean, place?: { afterSeq: number; ts: string }): Promise<void> {
     const user = this.#users.get(change.userId);
     if (user === undefined) return;
     const { room } = change;
@@ -347,7 +351,7 @@ export class Hub {
       user.checkingJoins.delete(room);
       if (!user.rooms.has(room)) return;
       // Before unfollowing: the user's other tabs learn that the room is gone.
-      this.#sendToUser(user, serialize({ type: 'member', room, user: user.username, action: 'left' }));
+      this.#sendToUser(user, serialize({ type: 'member', room, user: user.username, action: 'left', ...place }));
       this.#unfollow(user, room);
       return;
     }
@@ -365,7 +369,7 @@ export class Hub {
       if (!member || user.rooms.has(room) || this.#users.get(user.id) !== user) return;
     }
     await this.#follow(user, room, change.roomId, change.lastSeq);
-    this.#sendToUser(user, serialize({ type: 'member', room, user: user.username, action: 'joined' }));
+    this.#sendToUser(user, serialize({ type: 'member', room, user: user.username, action: 'joined', ...place }));
     await this.#tellStatusesTo(user, change.roomId);
   }
 

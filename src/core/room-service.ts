@@ -4,12 +4,12 @@
  * conversation always has exactly its two participants as members (it cannot be left).
  */
 import type { Message } from '../protocol/events.js';
-import type { DirectoryPage, RoomSummary } from '../protocol/http.js';
+import type { ActivityResponse, DirectoryPage, RoomSummary } from '../protocol/http.js';
 import { dmParticipants, dmRoomKey, isDmRoomKey } from '../protocol/names.js';
 import { HubError, RateLimitedError } from './errors.js';
 import { toWireMessage } from './frames.js';
 import type { RateLimiter } from './rate-limiter.js';
-import type { HistoryQuery, RoomRecord, RoomVisibility, Store, UserRecord } from './store.js';
+import type { ActivityQuery, HistoryQuery, RoomRecord, RoomVisibility, Store, UserRecord } from './store.js';
 
 /** Who acts: the authenticated user. */
 export interface Actor {
@@ -24,6 +24,9 @@ export interface MembershipEvent {
   /** The room as read before the change (its `lastSeq` is a baseline for new followers). */
   readonly room: RoomRecord;
   readonly action: 'joined' | 'left';
+  /** When the store made the change, and the room's last seq then (the change sits after it). */
+  readonly at: number;
+  readonly afterSeq: number;
 }
 
 /** Where membership changes go: the hub applies them locally and tells the other nodes. */
@@ -97,8 +100,9 @@ export class RoomService {
     if (isDmRoomKey(key)) throw new HubError('forbidden', 'a direct conversation cannot be left (hide it instead)');
     const room = await this.#store.findRoom(key);
     if (room === undefined) throw new HubError('not_found', `room ${key} does not exist`);
-    if (await this.#store.removeMember(room.id, actor.id)) {
-      await this.#sink.membershipChanged({ userId: actor.id, username: actor.username, room, action: 'left' });
+    const mark = await this.#store.removeMember(room.id, actor.id, this.#now());
+    if (mark !== undefined) {
+      await this.#sink.membershipChanged({ userId: actor.id, username: actor.username, room, action: 'left', ...mark });
     }
   }
 
@@ -168,6 +172,19 @@ export class RoomService {
     return { messages: page.messages.map(toWireMessage), hasMore: page.hasMore };
   }
 
+  /**
+   * The joins and leaves of a room the actor may read (the rule of `history`), in conversation
+   * order: the quiet lines placed after the message of each `afterSeq`.
+   */
+  async activity(actor: Actor, key: string, query: ActivityQuery): Promise<ActivityResponse> {
+    const room = await this.findReadable(actor, key);
+    const page = await this.#store.roomActivity(room.id, query);
+    return {
+      activity: page.activity.map((a) => ({ user: a.username, action: a.action, ts: new Date(a.at).toISOString(), afterSeq: a.afterSeq })),
+      hasMore: page.hasMore,
+    };
+  }
+
   /** The members of a room the actor may read. */
   async members(actor: Actor, key: string): Promise<UserRecord[]> {
     const room = await this.findReadable(actor, key);
@@ -181,8 +198,9 @@ export class RoomService {
   async #addMember(room: RoomRecord, user: Actor): Promise<void> {
     if (await this.#store.isMember(room.id, user.id)) return;
     await this.#checkRoomCount(user);
-    if (await this.#store.addMember(room.id, user.id, this.#now())) {
-      await this.#sink.membershipChanged({ userId: user.id, username: user.username, room, action: 'joined' });
+    const mark = await this.#store.addMember(room.id, user.id, this.#now());
+    if (mark !== undefined) {
+      await this.#sink.membershipChanged({ userId: user.id, username: user.username, room, action: 'joined', ...mark });
     }
   }
 

@@ -103,6 +103,40 @@ export interface HistoryPage {
   readonly hasMore: boolean;
 }
 
+/**
+ * A membership change as the store made it: when, and the room's last `seq` at that moment
+ * (the change sits after that message in the conversation).
+ */
+export interface MembershipMark {
+  readonly at: number;
+  readonly afterSeq: number;
+}
+
+/** One recorded join or leave of a room (direct conversations record none). */
+export interface RoomActivityRecord {
+  readonly username: string;
+  readonly action: 'joined' | 'left';
+  readonly at: number;
+  readonly afterSeq: number;
+}
+
+/**
+ * A window of a room's activity by `afterSeq`: changes with `after < afterSeq < before` (each
+ * bound optional). With `before`, or no bound, the newest `limit` of the window; with `after`
+ * alone, the oldest `limit`.
+ */
+export interface ActivityQuery {
+  readonly after?: number | undefined;
+  readonly before?: number | undefined;
+  readonly limit: number;
+}
+
+/** A page of activity in conversation order (`afterSeq`, then as recorded); `hasMore` when cut by `limit`. */
+export interface ActivityPage {
+  readonly activity: RoomActivityRecord[];
+  readonly hasMore: boolean;
+}
+
 export interface RefreshTokenRecord {
   readonly id: number;
   /** All tokens of one login share a family; reuse of a rotated token revokes the family. */
@@ -139,10 +173,19 @@ export interface RoomStore {
   createRoom(key: string, visibility: RoomVisibility, now: number): Promise<RoomRecord | undefined>;
   /** The room with this key, created with `visibility` when it does not exist (race-safe). */
   findOrCreateRoom(key: string, visibility: RoomVisibility, now: number): Promise<RoomRecord>;
-  /** Adds a member; false when already a member. A new member's read position is 0. */
-  addMember(roomId: number, userId: number, now: number): Promise<boolean>;
-  /** Removes a member; false when not a member. */
-  removeMember(roomId: number, userId: number): Promise<boolean>;
+  /**
+   * Adds a member, and records the join in the room's activity in the same transaction (not
+   * for a direct conversation); undefined when already a member. A new member's read
+   * position is 0.
+   */
+  addMember(roomId: number, userId: number, now: number): Promise<MembershipMark | undefined>;
+  /**
+   * Removes a member, recording the leave like `addMember` records a join; undefined when not
+   * a member.
+   */
+  removeMember(roomId: number, userId: number, now: number): Promise<MembershipMark | undefined>;
+  /** A window of the room's recorded joins and leaves (see `ActivityQuery`). */
+  roomActivity(roomId: number, query: ActivityQuery): Promise<ActivityPage>;
   isMember(roomId: number, userId: number): Promise<boolean>;
   /** Every room the user is a member of, with the read position. */
   listMemberships(userId: number): Promise<MembershipRecord[]>;

@@ -67,6 +67,13 @@ export const memberEvent = z.object({
   room: z.string(),
   user: z.string(),
   action: z.enum(['joined', 'left']),
+  /**
+   * Extension: where the change sits among the room's messages (after the message of this seq)
+   * and when it happened, as `GET /api/rooms/:room/activity` reports it. Absent from the echo
+   * of a user's own change that reaches the user's sessions through another node.
+   */
+  afterSeq: z.number().int().optional(),
+  ts: z.string().optional(),
 });
 export const presenceEvent = z.object({
   type: z.literal('presence'),

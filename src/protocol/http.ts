@@ -1,6 +1,6 @@
 /** HTTP request and response bodies of the `/api` routes. */
 import { z } from 'zod';
-import { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from './limits.js';
+import { DEFAULT_ACTIVITY_LIMIT, DEFAULT_HISTORY_LIMIT, MAX_ACTIVITY_LIMIT, MAX_HISTORY_LIMIT } from './limits.js';
 import { roomKeySchema, roomSlugSchema, usernameSchema } from './name-schemas.js';
 import { messageSchema, userSchema } from './events.js';
 import { storableText } from './text.js';
@@ -56,6 +56,33 @@ export const historyQuery = z
     message: 'before and after cannot be combined',
     path: ['before'],
   });
+
+/**
+ * `GET /api/rooms/:room/activity`: the joins and leaves placed after messages `after < afterSeq
+ * < before` (both optional and combinable: the window of the messages a client has loaded).
+ */
+export const activityQuery = z
+  .strictObject({
+    after: seqParam.optional(),
+    before: seqParam.optional(),
+    limit: queryInteger(1, MAX_ACTIVITY_LIMIT).default(DEFAULT_ACTIVITY_LIMIT),
+  })
+  .refine((q) => q.before === undefined || q.after === undefined || q.after < q.before, {
+    message: 'after must be below before',
+    path: ['after'],
+  });
+
+/** A join or leave of a room, placed after the message `afterSeq` (0: before the first). */
+export const activityEntrySchema = z.object({
+  user: z.string(),
+  action: z.enum(['joined', 'left']),
+  ts: z.string(),
+  afterSeq: z.number().int(),
+});
+export type ActivityEntry = z.infer<typeof activityEntrySchema>;
+
+export const activityResponse = z.object({ activity: z.array(activityEntrySchema), hasMore: z.boolean() });
+export type ActivityResponse = z.infer<typeof activityResponse>;
 
 /** The most rooms one page of the directory holds. */
 export const MAX_DIRECTORY_LIMIT = 100;

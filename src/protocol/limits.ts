@@ -5,3 +5,6 @@ export const MAX_TEXT_LENGTH = 4000;
 /** The most messages one history page returns. */
 export const MAX_HISTORY_LIMIT = 200;
 export const DEFAULT_HISTORY_LIMIT = 50;
+/** The most membership changes one page of a room's activity returns. */
+export const MAX_ACTIVITY_LIMIT = 200;
+export const DEFAULT_ACTIVITY_LIMIT = 100;

@@ -1,26 +1,32 @@
 /** The `RoomStore` queries about memberships and read positions. */
 import type { ExpressionBuilder, Kysely } from 'kysely';
-import type { MembershipRecord, UserRecord } from '../core/store.js';
+import type { MembershipMark, MembershipRecord, UserRecord } from '../core/store.js';
 import type { SqlDialectName } from '../config/database-url.js';
 import type { Database } from './schema.js';
 import { ROOM_COLUMNS, toRoomRecord, toUserRecord } from './rows.js';
 import { isDuplicateKey } from './mysql-errors.js';
 import { writeTransaction } from './write-transaction.js';
+import { recordActivity, roomAtChange } from './activity-queries.js';
 
 /**
- * Adds a member whose read position is the room's last entry: what was said before one joined
- * is history to read, not unread messages (a newcomer to a busy room would otherwise meet a
- * badge of thousands and a "new messages" line above message 1). False when already a member.
+ * Adds a member and records the join in the room's activity, in one transaction; undefined when
+ * already a member (nothing recorded). The new member's read position is the room's last entry:
+ * what was said before one joined is history to read, not unread messages (a newcomer to a busy
+ * room would otherwise meet a badge of thousands and a "new messages" line above message 1).
  */
-export async function addMember(db: Kysely<Database>, dialect: SqlDialectName, roomId: number, userId: number, now: number): Promise<boolean> {
-  const insert = db.insertInto('memberships').values((eb) => ({
-    room_id: roomId,
-    user_id: userId,
-    read_seq: eb.selectFrom('rooms').select('last_seq').where('id', '=', roomId),
-    joined_at: now,
-  }));
+export async function addMember(db: Kysely<Database>, dialect: SqlDialectName, roomId: number, userId: number, now: number): Promise<MembershipMark | undefined> {
+  return writeTransaction(db, dialect, async (trx) => {
+    const room = await roomAtChange(trx, roomId);
+    if (!(await insertMembership(trx, dialect, roomId, userId, room.lastSeq, now))) return undefined;
+    return recordActivity(trx, room, { roomId, userId, action: 'joined', now });
+  });
+}
+
+async function insertMembership(trx: Kysely<Database>, dialect: SqlDialectName, roomId: number, userId: number, readSeq: number, now: number): Promise<boolean> {
+  const insert = trx.insertInto('memberships').values({ room_id: roomId, user_id: userId, read_seq: readSeq, joined_at: now });
   if (dialect === 'mysql') {
-    // No ON CONFLICT: the primary key refuses a second membership.
+    // No ON CONFLICT: the primary key refuses a second membership (InnoDB undoes the statement
+    // alone, and the transaction goes on).
     try {
       await insert.execute();
       return true;
@@ -33,14 +39,17 @@ export async function addMember(db: Kysely<Database>, dialect: SqlDialectName, r
   return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
 }
 
-/** Removes a member; false when not a member. */
-export async function removeMember(db: Kysely<Database>, roomId: number, userId: number): Promise<boolean> {
-  const result = await db
-    .deleteFrom('memberships')
-    .where('room_id', '=', roomId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return result.numDeletedRows > 0n;
+/**
+ * Removes a member and records the leave, in one transaction; undefined when not a member
+ * (nothing recorded).
+ */
+export async function removeMember(db: Kysely<Database>, dialect: SqlDialectName, roomId: number, userId: number, now: number): Promise<MembershipMark | undefined> {
+  return writeTransaction(db, dialect, async (trx) => {
+    const room = await roomAtChange(trx, roomId);
+    const result = await trx.deleteFrom('memberships').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst();
+    if (result.numDeletedRows === 0n) return undefined;
+    return recordActivity(trx, room, { roomId, userId, action: 'left', now });
+  });
 }
 
 /** Whether the user is a member of the room. */

@@ -43,6 +43,16 @@ export interface MessagesTable {
   client_msg_id: string;
 }
 
+/** room_activity: joins and leaves of a room, placed after the message `after_seq`. */
+export interface RoomActivityTable {
+  id: Generated<number>;
+  room_id: number;
+  user_id: number;
+  action: 'joined' | 'left';
+  after_seq: number;
+  created_at: number;
+}
+
 /** refresh_tokens: only the hash of a token is stored. */
 export interface RefreshTokensTable {
   id: Generated<number>;
@@ -62,4 +72,5 @@ export interface Database {
   memberships: MembershipsTable;
   messages: MessagesTable;
   refresh_tokens: RefreshTokensTable;
+  room_activity: RoomActivityTable;
 }

@@ -12,6 +12,7 @@ import { createTestDatabase } from '../../test/support/postgres.js';
 import { createTestMysqlDatabase } from '../../test/support/mysql.js';
 import { openStore } from './open-store.js';
 import type { SqlStore } from './sql-store.js';
+import { describeActivityConformance } from './activity-conformance.test-support.js';
 
 /** A database to run the suite on; `cleanup` runs after the store is closed. */
 interface Target {
@@ -200,14 +201,14 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
       it('adds, lists and removes members', async () => {
         const [a, b, r] = [await user(), await user(), await room('private')];
         assert.equal(await store.isMember(r.id, a.id), false);
-        assert.equal(await store.addMember(r.id, a.id, 10), true);
-        assert.equal(await store.addMember(r.id, a.id, 11), false);
-        assert.equal(await store.addMember(r.id, b.id, 12), true);
+        assert.deepEqual(await store.addMember(r.id, a.id, 10), { at: 10, afterSeq: 0 });
+        assert.equal(await store.addMember(r.id, a.id, 11), undefined);
+        assert.deepEqual(await store.addMember(r.id, b.id, 12), { at: 12, afterSeq: 0 });
         assert.equal(await store.isMember(r.id, a.id), true);
         assert.deepEqual(await store.listMembers(r.id), [a, b]);
         assert.deepEqual(await store.listMemberships(a.id), [{ room: r, readSeq: 0 }]);
-        assert.equal(await store.removeMember(r.id, a.id), true);
-        assert.equal(await store.removeMember(r.id, a.id), false);
+        assert.deepEqual(await store.removeMember(r.id, a.id, 13), { at: 13, afterSeq: 0 });
+        assert.equal(await store.removeMember(r.id, a.id, 14), undefined);
         assert.equal(await store.isMember(r.id, a.id), false);
         assert.deepEqual(await store.listMembers(r.id), [b]);
         assert.deepEqual(await store.listMemberships(a.id), []);
@@ -221,7 +222,7 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         await store.addMember(rooms[0]!.id, a.id, 2); // already a member: no second row
         await store.addMember(rooms[0]!.id, b.id, 2);
         assert.equal(await store.countMemberships(a.id), 3);
-        await store.removeMember(rooms[1]!.id, a.id);
+        await store.removeMember(rooms[1]!.id, a.id, 3);
         assert.deepEqual([await store.countMemberships(a.id), await store.countMemberships(b.id)], [2, 1]);
         assert.equal(await store.countMemberships(987654321), 0);
       });
@@ -328,6 +329,8 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         assert.deepEqual(co.map((u) => u.id), [users[1]!.id]);
       });
     });
+
+    describeActivityConformance({ store: () => store, user: () => user(), room: (visibility) => room(visibility), send });
 
     describe('room directory', () => {
       // The store is shared with the other tests: each query names this test's rooms by a
@@ -628,7 +631,7 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         const fresh = await factory!();
         const other = await openStore(fresh.url, { migrate: false });
         try {
-          assert.deepEqual(await other.migrate(), { applied: ['0001-initial', '0002-token-generation', '0003-public-room-directory', '0004-dm-participants', '0005-username-prefix-index'] });
+          assert.deepEqual(await other.migrate(), { applied: ['0001-initial', '0002-token-generation', '0003-public-room-directory', '0004-dm-participants', '0005-username-prefix-index', '0006-room-activity'] });
           assert.deepEqual(await other.migrate(), { applied: [] });
         } finally {
           await other.close();

@@ -2,11 +2,14 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type {
+  ActivityPage,
+  ActivityQuery,
   AppendResult,
   DirectoryEntry,
   DirectoryQuery,
   HistoryPage,
   HistoryQuery,
+  MembershipMark,
   MembershipRecord,
   NewMessage,
   RefreshTokenRecord,
@@ -34,6 +37,7 @@ import type { SqliteSync } from './sqlite-pragmas.js';
 import { schemaDialect, type SchemaDialect } from './migrations/schema-dialect.js';
 import { retryingLockConflicts } from './mysql-errors.js';
 import { history } from './message-history.js';
+import { roomActivity } from './activity-queries.js';
 import * as tokens from './token-queries.js';
 
 /**
@@ -112,12 +116,18 @@ export class SqlStore implements Store {
     return this.#write(() => rooms.findOrCreateRoom(this.#db, this.dialect, key, visibility, now));
   }
 
-  addMember(roomId: number, userId: number, now: number): Promise<boolean> {
-    return this.#write(() => memberships.addMember(this.#db, this.dialect, roomId, userId, now));
+  // A transaction of their own (which on MySQL runs again after a lost lock race): the change
+  // and its activity row are written together.
+  addMember(roomId: number, userId: number, now: number): Promise<MembershipMark | undefined> {
+    return memberships.addMember(this.#db, this.dialect, roomId, userId, now);
   }
 
-  removeMember(roomId: number, userId: number): Promise<boolean> {
-    return this.#write(() => memberships.removeMember(this.#db, roomId, userId));
+  removeMember(roomId: number, userId: number, now: number): Promise<MembershipMark | undefined> {
+    return memberships.removeMember(this.#db, this.dialect, roomId, userId, now);
+  }
+
+  roomActivity(roomId: number, query: ActivityQuery): Promise<ActivityPage> {
+    return roomActivity(this.#db, roomId, query);
   }
 
   isMember(roomId: number, userId: number): Promise<boolean> {

@@ -4,7 +4,7 @@
  * unread counts, receipts, typing and presence. Views subscribe and re-render on `changed`.
  */
 import type { Message } from '../../src/protocol/events.js';
-import type { RoomSummary } from '../../src/protocol/http.js';
+import type { ActivityEntry, RoomSummary } from '../../src/protocol/http.js';
 import { dmParticipants, dmRoomKey, isDmRoomKey } from '../../src/protocol/names.js';
 import type { ConnectionState } from '../../src/client/client-events.js';
 import { HubbubError } from '../../src/client/errors.js';
@@ -15,6 +15,7 @@ import { TypingSender, TypingTracker } from '../../src/client/typing-tracker.js'
 import { Drafts } from './drafts.js';
 import { HiddenConversations } from './hidden-conversations.js';
 import { NoSuchUserError, isNotFound, roomExists, userExists } from './name-checks.js';
+import { activityWindow, loadActivity, liveActivity } from './room-activity.js';
 import { clearUnsent, loadUnsent, saveUnsent, type UnsentMessage } from './unsent.js';
 import { refreshAcrossTabs, updateSession, type StoredSession } from './session.js';
 
@@ -37,6 +38,8 @@ export interface RoomEntry {
   unread: number;
   /** Loaded messages, ascending by seq, each once. */
   messages: Message[];
+  /** Joins and leaves placed among the loaded messages, in conversation order (see room-activity.ts). */
+  activity: ActivityEntry[];
   hasMoreBefore: boolean;
   loaded: boolean;
   loadingOlder: boolean;
@@ -301,6 +304,8 @@ export class ChatStore {
     this.#changed();
     try {
       const page = await this.client.history(room, { before: first, limit: PAGE });
+      // The page's joins and leaves come with it, so the view grows once.
+      await loadActivity(this.client, entry, activityWindow(page.messages, page.hasMore, first));
       this.#merge(entry, page.messages);
       entry.hasMoreBefore = page.hasMore;
     } catch (error) {
@@ -557,6 +562,8 @@ export class ChatStore {
         void this.refreshRooms();
         const active = this.active === undefined ? undefined : this.rooms.get(this.active);
         if (active !== undefined) void this.#loadMembers(active);
+        // Joins and leaves are not replayed on resume: read the loaded window's again.
+        if (active?.loaded === true) void loadActivity(this.client, active, activityWindow(active.messages, active.hasMoreBefore, undefined)).then(() => this.#changed());
       }
       if (state.status !== 'open') this.#typingIn.reset();
       this.#changed();
@@ -594,6 +601,7 @@ export class ChatStore {
         }
       }
       const entry = this.rooms.get(event.room);
+      if (entry !== undefined) liveActivity(entry, event);
       if (entry?.members !== undefined) {
         entry.members = entry.members.filter((m) => m.username.toLowerCase() !== event.user.toLowerCase());
         if (event.action === 'joined') {
@@ -706,6 +714,7 @@ export class ChatStore {
         seenSeq: 0,
         unread: 0,
         messages: [],
+        activity: [],
         hasMoreBefore: true,
         loaded: false,
         loadingOlder: false,
@@ -793,6 +802,7 @@ export class ChatStore {
   async #loadLatest(entry: RoomEntry): Promise<void> {
     try {
       const page = await this.client.history(entry.room, { limit: PAGE });
+      await loadActivity(this.client, entry, activityWindow(page.messages, page.hasMore, undefined));
       this.#merge(entry, page.messages);
       entry.hasMoreBefore = page.hasMore;
       entry.loaded = true;

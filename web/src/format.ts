@@ -1,5 +1,6 @@
 /** Dates and times as a chat shows them, and messages grouped by day and author. */
 import type { Message } from '../../src/protocol/events.js';
+import type { ActivityGroup } from './activity.js';
 
 /** Consecutive messages of one author closer than this share a header. */
 const GROUP_GAP_MS = 5 * 60_000;
@@ -46,6 +47,7 @@ export interface ViewMessage {
 export type ViewItem =
   | { readonly kind: 'day'; readonly key: string; readonly label: string }
   | { readonly kind: 'marker'; readonly key: string }
+  | { readonly kind: 'activity'; readonly key: string; readonly group: ActivityGroup }
   | { readonly kind: 'group'; readonly key: string; readonly from: string; readonly ts: string; readonly messages: ViewMessage[] };
 
 export function toView(message: Message): ViewMessage {
@@ -54,21 +56,39 @@ export function toView(message: Message): ViewMessage {
 
 /**
  * Day separators, the "new messages" marker before the first message after `markerSeq`, and
- * runs of one author's messages.
+ * runs of one author's messages; `activity` (joins and leaves, by `afterSeq`) goes after the
+ * message of its `afterSeq`, before my unsent messages, and never places the marker.
  */
-export function groupMessages(messages: readonly ViewMessage[], markerSeq: number | undefined, now = new Date()): ViewItem[] {
+export function groupMessages(messages: readonly ViewMessage[], markerSeq: number | undefined, now = new Date(), activity: readonly ActivityGroup[] = []): ViewItem[] {
   const items: ViewItem[] = [];
   let day = '';
   let group: { kind: 'group'; key: string; from: string; ts: string; messages: ViewMessage[] } | undefined;
   let markerPlaced = false;
-  for (const message of messages) {
-    const date = new Date(message.ts);
+  let nextActivity = 0;
+  const days = new Set<string>();
+  const newDay = (date: Date): void => {
     const key = dayKey(date);
-    if (key !== day) {
-      day = key;
-      items.push({ kind: 'day', key: `d${key}`, label: dayLabel(date, now) });
+    if (key === day) return;
+    day = key;
+    group = undefined;
+    // Once per day even if clocks disagree (a change stamped by another node a little apart).
+    if (days.has(key)) return;
+    days.add(key);
+    items.push({ kind: 'day', key: `d${key}`, label: dayLabel(date, now) });
+  };
+  /** Activity placed before a message of `seq` (undefined: an unsent one, after every stored message). */
+  const activityBefore = (seq: number | undefined): void => {
+    while (nextActivity < activity.length && (seq === undefined || activity[nextActivity]!.afterSeq < seq)) {
+      const line = activity[nextActivity++]!;
+      newDay(new Date(line.firstTs));
+      items.push({ kind: 'activity', key: line.key, group: line });
       group = undefined;
     }
+  };
+  for (const message of messages) {
+    activityBefore(message.seq);
+    const date = new Date(message.ts);
+    newDay(date);
     if (!markerPlaced && markerSeq !== undefined && message.seq !== undefined && message.seq > markerSeq) {
       markerPlaced = true;
       items.push({ kind: 'marker', key: 'marker' });
@@ -81,6 +101,7 @@ export function groupMessages(messages: readonly ViewMessage[], markerSeq: numbe
     }
     group.messages.push(message);
   }
+  activityBefore(undefined);
   return items;
 }
 

@@ -76,7 +76,7 @@ describe('migration 0004: participants of direct conversations', () => {
       const ghost = await store.findOrCreateRoom('dm:bob:nobody', 'dm', 1); // a user deleted since
       for (const [room, user] of [[left, alice], [left, bob], [kept, bob], [kept, carol], [ghost, bob]] as const) await store.addMember(room.id, user.id, 1);
       await store.advanceReadSeq(kept.id, carol.id, 0);
-      await store.removeMember(left.id, bob.id); // bob left under the old rules
+      await store.removeMember(left.id, bob.id, 1); // bob left under the old rules
       await store.close();
 
       const { db, dialect } = await target.open();

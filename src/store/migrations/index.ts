@@ -10,6 +10,7 @@ import { tokenGenerationMigration } from './0002-token-generation.js';
 import { publicRoomDirectoryMigration } from './0003-public-room-directory.js';
 import { dmParticipantsMigration } from './0004-dm-participants.js';
 import { usernamePrefixIndexMigration } from './0005-username-prefix-index.js';
+import { roomActivityMigration } from './0006-room-activity.js';
 
 /** The database handle Kysely gives a migration (typed `Kysely<any>` by Kysely). */
 type MigrationDb = Parameters<Migration['up']>[0];
@@ -21,6 +22,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '0003-public-room-directory': publicRoomDirectoryMigration,
   '0004-dm-participants': dmParticipantsMigration,
   '0005-username-prefix-index': usernamePrefixIndexMigration,
+  '0006-room-activity': roomActivityMigration,
 };
 
 /** The migrations as Kysely's `Migrator` takes them, bound to one dialect. */

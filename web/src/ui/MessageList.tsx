@@ -8,6 +8,8 @@ import type { ChatStore, RoomEntry } from '../chat-store.js';
 import { fullDateLabel, groupMessages, timeLabel, toView, type ViewMessage } from '../format.js';
 import { MessageText } from '../markdown/MessageText.js';
 import { Avatar } from './Avatar.js';
+import { ActivityLine } from './ActivityLine.js';
+import { groupActivity } from '../activity.js';
 
 interface MessageRowProps {
   readonly store: ChatStore;
@@ -76,7 +78,7 @@ export function MessageList({ store, entry }: { readonly store: ChatStore; reado
       .filter((o) => !stored.has(o.clientMsgId))
       .map((o): ViewMessage => ({ key: `o${o.clientMsgId}`, seq: undefined, from: store.me, text: o.text, ts: o.ts, status: o.status, clientMsgId: o.clientMsgId, undeliverable: o.retriable === false ? o.error : undefined })),
   ];
-  const items = groupMessages(view, entry.markerSeq);
+  const items = groupMessages(view, entry.markerSeq, undefined, groupActivity(entry.activity));
   const seen = store.seenBy(entry);
   const markerLoaded = entry.markerSeq !== undefined && (entry.messages[0]?.seq ?? Infinity) <= entry.markerSeq + 1;
   const showJump = entry.markerSeq !== undefined && entry.markerSeq < entry.lastSeq && (!markerLoaded || !markerVisible);
@@ -234,6 +236,7 @@ export function MessageList({ store, entry }: { readonly store: ChatStore; reado
                 </li>
               );
             }
+            if (item.kind === 'activity') return <ActivityLine key={item.key} group={item.group} />;
             if (item.kind === 'marker') {
               return (
                 <li key={item.key} class="unread-marker">
