@@ -118,6 +118,8 @@ describe('people and rooms by name in the web app', { skip }, () => {
     assert.equal(await alice.getByRole('textbox', { name: 'Message nobody' }).count(), 0, 'no composer to write to nobody');
     assert.ok(!(await sidebarRooms(alice)).includes('dm:alice:nobody'));
     assert.equal(await alice.evaluate("localStorage.getItem('hubbub.unsent.alice')"), null, 'no message queued');
+    // The address no longer names the refused conversation: a reload does not refuse it again.
+    await until(() => !new URL(alice.url()).hash.includes('nobody'), 'the address to drop the refused conversation');
   });
 
   it('a message to a name nobody has, restored from an earlier visit, says so instead of offering Retry', async () => {

@@ -42,11 +42,18 @@ function Chat({ session, onSignedOut }: { readonly session: StoredSession; reado
 
   useEffect(() => {
     store.start();
+    const openFromAddress = (room: string): void => {
+      void store.open(room).then(() => {
+        // A refused address (a conversation with nobody of that name) leaves the room that
+        // was on screen: the address shows that room again, so a reload does not repeat it.
+        if (store.active !== room) history.replaceState(null, '', store.active === undefined ? '#/' : `#/r/${encodeURIComponent(store.active)}`);
+      });
+    };
     const room = roomFromHash();
-    if (room !== undefined) void store.open(room);
+    if (room !== undefined) openFromAddress(room);
     const onHash = (): void => {
       const next = roomFromHash();
-      if (next !== undefined && next !== store.active) void store.open(next);
+      if (next !== undefined && next !== store.active) openFromAddress(next);
     };
     window.addEventListener('hashchange', onHash);
     return () => {
