@@ -20,6 +20,7 @@ import { createEngines } from './engines.js';
 import { createHttpApp } from './http/app.js';
 import { ConnectionTracker } from './http/connection-tracker.js';
 import { roomRoutes } from './http/routes/rooms.js';
+import { userProfileRoutes } from './http/routes/user-profile.js';
 import { defaultWebDistDir, webRoutes } from './http/routes/web.js';
 import { createLogger, type PinoLogger } from './obs/logger.js';
 import { createMetrics, type Metrics } from './obs/metrics.js';
@@ -135,7 +136,11 @@ async function wire(
       }
       return { ready: Object.values(checks).every((value) => value === 'ok'), checks };
     },
-    routes: [roomRoutes({ rooms: hub.rooms, presence: engines.presence, limits }), webRoutes({ distDir: defaultWebDistDir() })],
+    routes: [
+      roomRoutes({ rooms: hub.rooms, presence: engines.presence, limits }),
+      userProfileRoutes({ store, presence: engines.presence }),
+      webRoutes({ distDir: defaultWebDistDir() }),
+    ],
   });
   opened.push({ what: 'http', close: () => app.close() });
   const connections = new ConnectionTracker(app.server, { maxPerAddress: config.maxConnectionsPerIp, logger });

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from './limits.js';
 import { roomKeySchema, roomSlugSchema, usernameSchema } from './name-schemas.js';
-import { messageSchema, userSchema } from './events.js';
+import { availabilitySchema, messageSchema, userSchema } from './events.js';
 import { storableText } from './text.js';
 
 export const credentialsBody = z.strictObject({
@@ -102,6 +102,26 @@ export const roomResponse = z.object({ room: roomSummarySchema });
 export const meResponse = z.object({ user: userSchema });
 export const messagesResponse = z.object({ messages: z.array(messageSchema), hasMore: z.boolean() });
 export const membersResponse = z.object({
-  members: z.array(z.object({ username: z.string(), status: z.enum(['online', 'offline']) })),
+  members: z.array(
+    z.object({
+      username: z.string(),
+      status: z.enum(['online', 'offline']),
+      /** Extension: the member's availability, when online. */
+      availability: availabilitySchema.optional(),
+    }),
+  ),
 });
+
+export const userParams = z.strictObject({ username: usernameSchema });
+/** `GET /api/users/:username`: a user's profile card. */
+export const userProfileSchema = z.object({
+  username: z.string(),
+  status: z.enum(['online', 'offline']),
+  /** When online: the user's chosen availability. */
+  availability: availabilitySchema.optional(),
+  /** When offline: when the user was last online (ISO 8601), if ever since it was recorded. */
+  lastSeen: z.string().optional(),
+});
+export type UserProfile = z.infer<typeof userProfileSchema>;
+export const userProfileResponse = z.object({ user: userProfileSchema });
 export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

@@ -9,6 +9,7 @@ import { initialMigration } from './0001-initial.js';
 import { tokenGenerationMigration } from './0002-token-generation.js';
 import { publicRoomDirectoryMigration } from './0003-public-room-directory.js';
 import { dmParticipantsMigration } from './0004-dm-participants.js';
+import { userPresenceMigration } from './0005-user-presence.js';
 
 /** The database handle Kysely gives a migration (typed `Kysely<any>` by Kysely). */
 type MigrationDb = Parameters<Migration['up']>[0];
@@ -19,6 +20,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '0002-token-generation': tokenGenerationMigration,
   '0003-public-room-directory': publicRoomDirectoryMigration,
   '0004-dm-participants': dmParticipantsMigration,
+  '0005-user-presence': userPresenceMigration,
 };
 
 /** The migrations as Kysely's `Migrator` takes them, bound to one dialect. */
