@@ -1,6 +1,7 @@
 /** The typed HTTP half of the SDK: accounts, rooms and history over `/api`. */
 import type { Message, User } from '../protocol/events.js';
-import type { DirectoryPage, RoomSummary, SessionTokens } from '../protocol/http.js';
+import type { Availability } from '../protocol/availability.js';
+import type { DirectoryPage, RoomSummary, SessionTokens, UserProfile } from '../protocol/http.js';
 import { HubbubError } from './errors.js';
 
 export interface HistoryPageQuery {
@@ -20,7 +21,7 @@ export interface DirectoryQuery {
 }
 
 /** A public room as the directory lists it, and a page of them (the protocol's types). */
-export type { DirectoryPage, DirectoryRoom } from '../protocol/http.js';
+export type { DirectoryPage, DirectoryRoom, UserProfile } from '../protocol/http.js';
 
 export class HubbubHttp {
   readonly baseUrl: string;
@@ -75,11 +76,17 @@ export class HubbubHttp {
     await this.request('POST', `/api/rooms/${encodeURIComponent(room)}/members`, { username });
   }
 
-  async members(room: string): Promise<{ username: string; status: 'online' | 'offline' }[]> {
+  /** The room's members with their presence (and availability, when online). */
+  async members(room: string): Promise<{ username: string; status: 'online' | 'offline'; availability?: Availability }[]> {
     const body = (await this.request('GET', `/api/rooms/${encodeURIComponent(room)}/members`)) as {
-      members: { username: string; status: 'online' | 'offline' }[];
+      members: { username: string; status: 'online' | 'offline'; availability?: Availability }[];
     };
     return body.members;
+  }
+
+  /** A user's profile card: presence, availability while online, last seen while offline. */
+  async user(username: string): Promise<UserProfile> {
+    return ((await this.request('GET', `/api/users/${encodeURIComponent(username)}`)) as { user: UserProfile }).user;
   }
 
   async messages(room: string, query: HistoryPageQuery = {}): Promise<{ messages: Message[]; hasMore: boolean }> {

@@ -27,6 +27,10 @@ class RecordingConnection implements Connection {
     this.frames.push(typeof frame === 'string' ? frame : Buffer.from(frame).toString('utf8'));
   }
 
+  whenDrained(): Promise<void> {
+    return Promise.resolve();
+  }
+
   close(code: number, reason: string): void {
     this.closedWith ??= { code, reason };
   }
