@@ -7,6 +7,7 @@ import { ConnectionBanner } from './ConnectionBanner.js';
 import { Conversation } from './Conversation.js';
 import { BrowseDialog, InviteDialog, MembersDialog, NewDirectDialog, NewRoomDialog } from './dialogs.js';
 import { useStore } from './hooks.js';
+import { ProfileCardHost } from './ProfileCard.js';
 import { Sidebar, type DialogKind } from './Sidebar.js';
 
 /** The open room lives in the URL (`#/r/general`), so a reload reopens it. */
@@ -114,6 +115,7 @@ function Chat({ session, onSignedOut }: { readonly session: StoredSession; reado
       {dialog === 'new-dm' && <NewDirectDialog store={store} onClose={closeDialog} />}
       {dialog === 'invite' && active !== undefined && <InviteDialog store={store} room={active.room} onClose={closeDialog} />}
       {dialog === 'members' && active !== undefined && <MembersDialog store={store} room={active.room} onClose={closeDialog} />}
+      <ProfileCardHost store={store} />
     </div>
   );
 }

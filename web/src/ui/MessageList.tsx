@@ -7,6 +7,7 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatStore, RoomEntry } from '../chat-store.js';
 import { groupMessages, timeLabel, toView, type ViewMessage } from '../format.js';
 import { linkify } from '../linkify.js';
+import { ProfileButton } from './ProfileCard.js';
 import { Avatar } from './Avatar.js';
 
 function MessageText({ text }: { readonly text: string }) {
@@ -204,10 +205,14 @@ export function MessageList({ store, entry }: { readonly store: ChatStore; reado
             const own = item.from.toLowerCase() === mine;
             return (
               <li key={item.key} class={`group${own ? ' own' : ''}`}>
-                <Avatar name={item.from} />
+                <ProfileButton username={item.from} hidden>
+                  <Avatar name={item.from} />
+                </ProfileButton>
                 <div class="group-body">
                   <div class="group-head">
-                    <span class="author">{item.from}</span>
+                    <ProfileButton username={item.from} class="author">
+                      {item.from}
+                    </ProfileButton>
                     <time dateTime={item.ts}>{timeLabel(new Date(item.ts))}</time>
                   </div>
                   {item.messages.map((message) => (

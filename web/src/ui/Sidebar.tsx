@@ -2,6 +2,8 @@
 import type { ChatStore, RoomEntry } from '../chat-store.js';
 import { Avatar } from './Avatar.js';
 import { LockIcon, PlusIcon, SearchIcon } from './icons.js';
+import { PRESENCE_LABELS } from '../presence-state.js';
+import { StatusMenu } from './StatusMenu.js';
 
 export type DialogKind = 'new-room' | 'browse' | 'new-dm' | 'invite' | 'members';
 
@@ -37,14 +39,14 @@ export function Sidebar({ store, onOpen, onDialog, onSignOut }: SidebarProps) {
           data-room={entry.room}
         >
           {partner !== undefined ? (
-            <Avatar name={partner} presence={store.presenceOf(partner)} small />
+            <Avatar name={partner} presence={store.presenceState(partner)} small />
           ) : (
             <span class="room-hash" aria-hidden="true">
               {entry.visibility === 'private' ? <LockIcon /> : '#'}
             </span>
           )}
           <span class="room-name">{partner ?? entry.room}</span>
-          {partner !== undefined && <span class="visually-hidden">({store.presenceOf(partner)})</span>}
+          {partner !== undefined && <span class="visually-hidden">({PRESENCE_LABELS[store.presenceState(partner)]})</span>}
           <Badge count={unread} />
         </button>
       </li>
@@ -85,10 +87,7 @@ export function Sidebar({ store, onOpen, onDialog, onSignOut }: SidebarProps) {
         </section>
       </div>
       <footer class="sidebar-footer">
-        <Avatar name={store.me} presence={store.connection.status === 'open' ? 'online' : 'offline'} small />
-        <span class="me" title="Signed in as">
-          {store.me}
-        </span>
+        <StatusMenu store={store} />
         <button type="button" class="ghost" onClick={onSignOut}>
           Sign out
         </button>

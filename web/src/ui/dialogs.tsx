@@ -5,6 +5,8 @@ import type { DirectoryRoom } from '../../../src/client/http-client.js';
 import { ROOM_SLUG_PATTERN as ROOM_SLUG, USERNAME_PATTERN as USERNAME } from '../../../src/protocol/names.js';
 import type { ChatStore } from '../chat-store.js';
 import { PresenceDot } from './Avatar.js';
+import { PRESENCE_LABELS } from '../presence-state.js';
+import { ProfileButton } from './ProfileCard.js';
 import { Dialog } from './Dialog.js';
 
 function messageOf(error: unknown): string {
@@ -318,9 +320,11 @@ export function MembersDialog({ store, onClose, room }: Props & { readonly room:
       <ul class="member-list">
         {members.map((member) => (
           <li key={member.username}>
-            <PresenceDot status={member.status} />
-            <span class="member-name">{member.username}</span>
-            <span class="muted">{member.status}</span>
+            <PresenceDot status={store.presenceState(member.username)} />
+            <ProfileButton username={member.username} class="member-name" afterMessage={onClose}>
+              {member.username}
+            </ProfileButton>
+            <span class="muted">{PRESENCE_LABELS[store.presenceState(member.username)]}</span>
             {member.username.toLowerCase() !== store.me.toLowerCase() && (
               <button type="button" class="ghost small" onClick={() => message(member.username)} aria-label={`Message ${member.username}`}>
                 Message
