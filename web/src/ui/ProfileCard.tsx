@@ -85,6 +85,11 @@ function ProfileCard({ store, request, onClose }: { readonly store: ChatStore; r
   const [profile, setProfile] = useState<UserProfile | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const isMe = username.toLowerCase() === store.me.toLowerCase();
+  // The native close first: what is under the card stops being inert, so focus can go back.
+  const close = (refocus: boolean): void => {
+    if (ref.current?.open === true) ref.current.close();
+    onClose(refocus);
+  };
 
   // Live presence when the app follows this user (we share a small room); else what the
   // server said when the card opened.
@@ -113,22 +118,25 @@ function ProfileCard({ store, request, onClose }: { readonly store: ChatStore; r
   }, [store, username, offline]);
 
   useEffect(() => {
+    ref.current?.showModal();
+  }, []);
+
+  useEffect(() => {
     const dialog = ref.current;
     if (dialog === null) return;
-    if (!dialog.open) dialog.showModal();
     const onCancel = (event: Event): void => {
       event.preventDefault();
-      onClose(true);
+      close(true);
     };
     dialog.addEventListener('cancel', onCancel);
     return () => dialog.removeEventListener('cancel', onCancel);
-  }, [onClose]);
+  });
 
   const message = (): void => {
     store
       .startDirect(username)
       .then(() => {
-        onClose(false);
+        close(false);
         request.afterMessage?.();
       })
       .catch((failure: unknown) => setError(failure instanceof Error ? failure.message : String(failure)));
@@ -146,11 +154,11 @@ function ProfileCard({ store, request, onClose }: { readonly store: ChatStore; r
           // This card only: a dialog underneath stays open.
           event.preventDefault();
           event.stopPropagation();
-          onClose(true);
+          close(true);
         }
       }}
       onClick={(event) => {
-        if (event.target === ref.current) onClose(true);
+        if (event.target === ref.current) close(true);
       }}
     >
       <div class="dialog-body profile-body">
@@ -180,7 +188,7 @@ function ProfileCard({ store, request, onClose }: { readonly store: ChatStore; r
           </p>
         )}
         <div class="dialog-actions">
-          <button type="button" class="ghost" onClick={() => onClose(true)}>
+          <button type="button" class="ghost" onClick={() => close(true)}>
             Close
           </button>
           {!isMe && (

@@ -3,7 +3,7 @@
  * pattern): Enter, Space or ↓ opens the menu on the chosen item, ↑ on the last; ↑ ↓ Home End
  * move, Enter or Space chooses, Esc closes and gives focus back to the button, Tab closes.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { AVAILABILITIES, type Availability } from '../../../src/protocol/availability.js';
 import type { ChatStore } from '../chat-store.js';
 import { AVAILABILITY_LABELS, PRESENCE_LABELS } from '../presence-state.js';
@@ -31,10 +31,13 @@ export function StatusMenu({ store }: { readonly store: ChatStore }) {
     void store.setAvailability(availability);
   };
 
-  useEffect(() => {
+  // On opening, focus goes to the item asked for; later moves focus in the key handler. A
+  // layout effect: run as the menu appears, never late (after a choice closed it again). Only
+  // when it opens: the focused index is read then.
+  useLayoutEffect(() => {
     if (!open) return;
     menu.current?.querySelectorAll<HTMLElement>('[role="menuitemradio"]')[focusIndex]?.focus();
-  }, [open, focusIndex]);
+  }, [open]);
 
   useEffect(() => {
     if (!open) return;
@@ -59,15 +62,19 @@ export function StatusMenu({ store }: { readonly store: ChatStore }) {
     }
   };
   const onMenuKey = (event: KeyboardEvent): void => {
+    // Where focus is now, read from the page: keys can come faster than renders.
+    const items = [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitemradio"]') ?? [])];
+    const current = Math.max(0, items.indexOf(document.activeElement as HTMLElement));
     const moves: Record<string, number> = {
-      ArrowDown: (focusIndex + 1) % AVAILABILITIES.length,
-      ArrowUp: (focusIndex + last) % AVAILABILITIES.length,
+      ArrowDown: (current + 1) % AVAILABILITIES.length,
+      ArrowUp: (current + last) % AVAILABILITIES.length,
       Home: 0,
       End: last,
     };
     const next = moves[event.key];
     if (next !== undefined) {
       event.preventDefault();
+      items[next]?.focus();
       setFocusIndex(next);
     } else if (event.key === 'Escape') {
       event.preventDefault();
@@ -77,7 +84,7 @@ export function StatusMenu({ store }: { readonly store: ChatStore }) {
       close(false);
     } else if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
-      choose(AVAILABILITIES[focusIndex]!);
+      choose(AVAILABILITIES[current]!);
     }
   };
 
