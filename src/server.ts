@@ -140,7 +140,7 @@ async function wire(
     routes: [
       roomRoutes({ rooms: hub.rooms, presence: engines.presence, limits }),
       activityRoutes({ rooms: hub.rooms, limits }),
-      userRoutes({ users: store, limits }),
+      userRoutes({ users: store, presence: engines.presence, limits }),
       webRoutes({ distDir: defaultWebDistDir() }),
     ],
   });

@@ -108,3 +108,40 @@ describe('HubbubHttp.searchUsers and user', () => {
     });
   });
 });
+
+describe('HubbubHttp.user: presence and last seen', () => {
+  const realFetch = globalThis.fetch;
+  let urls: string[];
+  let answer: { status: number; body: unknown };
+
+  beforeEach(() => {
+    urls = [];
+    globalThis.fetch = (async (url: string) => {
+      urls.push(url);
+      return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch;
+  });
+
+  afterEach(() => {
+    globalThis.fetch = realFetch;
+  });
+
+  it('asks for one user by name, encoded, and returns the profile', async () => {
+    answer = { status: 200, body: { user: { username: 'zoë.x', status: 'offline', lastSeen: '2026-12-02T10:00:00.000Z' } } };
+    const profile = await new HubbubHttp('http://chat.test', 't').user('zoë.x');
+    assert.equal(urls[0], 'http://chat.test/api/users/zo%C3%AB.x');
+    assert.deepEqual(profile, { username: 'zoë.x', status: 'offline', lastSeen: '2026-12-02T10:00:00.000Z' });
+    answer = { status: 200, body: { user: { username: 'bob', status: 'online', availability: 'dnd' } } };
+    assert.equal((await new HubbubHttp('http://chat.test', 't').user('bob')).availability, 'dnd');
+  });
+
+  it('rejects an unknown user with not_found (profile lookup)', async () => {
+    answer = { status: 404, body: { error: { code: 'not_found', message: 'no user ghost' } } };
+    await assert.rejects(new HubbubHttp('http://chat.test', 't').user('ghost'), (error: unknown) => {
+      assert.ok(error instanceof HubbubError);
+      assert.equal(error.code, 'not_found');
+      assert.equal(error.status, 404);
+      return true;
+    });
+  });
+});

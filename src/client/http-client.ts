@@ -1,5 +1,6 @@
 /** The typed HTTP half of the SDK: accounts, rooms and history over `/api`. */
 import type { Message, User } from '../protocol/events.js';
+import type { Availability } from '../protocol/availability.js';
 import type { ActivityResponse, DirectoryPage, RoomSummary, SessionTokens, UserMatch, UserProfile } from '../protocol/http.js';
 import { HubbubError } from './errors.js';
 
@@ -92,11 +93,6 @@ export class HubbubHttp {
     return ((await this.request('GET', `/api/users?${params.toString()}`)) as { users: UserMatch[] }).users;
   }
 
-  /** The user with this name (any letter case); rejects with `not_found` when there is none. */
-  async user(username: string): Promise<UserProfile> {
-    return ((await this.request('GET', `/api/users/${encodeURIComponent(username)}`)) as { user: UserProfile }).user;
-  }
-
   async createRoom(room: string, visibility: 'public' | 'private' = 'public'): Promise<RoomSummary> {
     return ((await this.request('POST', '/api/rooms', { room, visibility })) as { room: RoomSummary }).room;
   }
@@ -105,11 +101,20 @@ export class HubbubHttp {
     await this.request('POST', `/api/rooms/${encodeURIComponent(room)}/members`, { username });
   }
 
-  async members(room: string): Promise<{ username: string; status: 'online' | 'offline' }[]> {
+  /** The room's members with their presence (and availability, when online). */
+  async members(room: string): Promise<{ username: string; status: 'online' | 'offline'; availability?: Availability }[]> {
     const body = (await this.request('GET', `/api/rooms/${encodeURIComponent(room)}/members`)) as {
-      members: { username: string; status: 'online' | 'offline' }[];
+      members: { username: string; status: 'online' | 'offline'; availability?: Availability }[];
     };
     return body.members;
+  }
+
+  /**
+   * A user's profile card (any letter case finds them): presence, availability while online,
+   * last seen while offline; rejects with `not_found` when there is no such user.
+   */
+  async user(username: string): Promise<UserProfile> {
+    return ((await this.request('GET', `/api/users/${encodeURIComponent(username)}`)) as { user: UserProfile }).user;
   }
 
   async messages(room: string, query: HistoryPageQuery = {}): Promise<{ messages: Message[]; hasMore: boolean }> {

@@ -6,6 +6,7 @@
  * renews the access token before it expires (refresh, then `auth` on the live socket).
  * Runs in browsers (the global WebSocket) and in Node (pass `ws` as `WebSocket`).
  */
+import type { Availability } from '../protocol/availability.js';
 import type { SessionTokens } from '../protocol/http.js';
 import type { AckEvent, HistoryEvent, Message, MessageEvent, WelcomeEvent } from '../protocol/events.js';
 import { CLOSE_CODES } from '../protocol/codes.js';
@@ -274,6 +275,14 @@ export class HubbubClient extends TypedEmitter<ClientEvents> {
   /** Moves the read position (receipts go to the room's members). */
   async read(room: string, seq: number): Promise<void> {
     await this.#call((socket) => socket.read(room, seq));
+  }
+
+  /**
+   * Sets the user's availability (`active`, `away`, `dnd`): stored for the user, so every device
+   * and later session has it; the user's rooms hear it as a `presence` event.
+   */
+  async setAvailability(availability: Availability): Promise<void> {
+    await this.#call((socket) => socket.setAvailability(availability));
   }
 
   /** Tells the room the user is typing; dropped while disconnected (typing is ephemeral). */

@@ -1,7 +1,10 @@
 /** The hubbub client SDK: typed HTTP and WebSocket clients built on the wire contract. */
 export { HubbubError } from './errors.js';
 export { HubbubHttp } from './http-client.js';
-export type { ActivityEntry, ActivityQuery, ActivityResponse, DirectoryPage, DirectoryQuery, DirectoryRoom, HistoryPageQuery } from './http-client.js';
+export type { ActivityEntry, ActivityQuery, ActivityResponse, DirectoryPage, DirectoryQuery, DirectoryRoom, HistoryPageQuery, UserProfile } from './http-client.js';
+export { AVAILABILITIES, isAvailability } from '../protocol/availability.js';
+export type { Availability } from '../protocol/availability.js';
+export type { PresenceEvent } from '../protocol/events.js';
 export { HubbubSocket, decodeFrame } from './socket-client.js';
 export type { CommandInput, ConnectOptions, SocketEvents, WebSocketFactory, WebSocketLike } from './socket-client.js';
 export { HubbubClient } from './hubbub-client.js';

@@ -3,6 +3,7 @@
  * id (ack, history, pong, or a rejected promise with the server's error), and server events to
  * listeners. Runs in browsers (the global WebSocket) and in Node (pass the `ws` class).
  */
+import type { Availability } from '../protocol/availability.js';
 import type { ClientCommand, HelloCommand } from '../protocol/commands.js';
 import type {
   AckEvent,
@@ -210,6 +211,11 @@ export class HubbubSocket {
 
   async read(room: string, seq: number): Promise<AckEvent> {
     return (await this.request({ type: 'read', room, seq })) as AckEvent;
+  }
+
+  /** Sets the user's availability (`active`, `away`, `dnd`); acked with `availability`. */
+  async setAvailability(availability: Availability): Promise<AckEvent> {
+    return (await this.request({ type: 'status', availability })) as AckEvent;
   }
 
   /** Typing has no answer: it is sent without an id. */

@@ -3,6 +3,7 @@
  * several. The broker carries already-serialised frames so a room event is serialised once,
  * on the node that produced it.
  */
+import type { Availability } from '../protocol/availability.js';
 
 /** Topics are `room:<key>` (room events), `user:<id>` (membership changes), `presence`. */
 export const roomTopic = (room: string): string => `room:${room}`;
@@ -38,12 +39,19 @@ export interface MembershipChange {
   readonly lastSeq: number;
 }
 
-/** A user came online or went offline; `rooms` are the user's rooms, to find who shares one. */
+/**
+ * A user came online, went offline or (online) changed availability; `rooms` are the user's
+ * rooms, to find who shares one.
+ */
 export interface PresenceChange {
   readonly kind: 'presence';
   readonly userId: number;
   readonly username: string;
   readonly status: 'online' | 'offline';
+  /** With `online`: the user's availability. */
+  readonly availability?: Availability | undefined;
+  /** An availability change: the user's own sessions hear it too (their other devices follow). */
+  readonly self?: boolean | undefined;
   readonly rooms: readonly string[];
 }
 

@@ -32,6 +32,10 @@ export interface HubOptions {
    * O(members²) frames in a reconnect storm. The members list answers for those.
    */
   readonly presenceRoomSize: number;
+  /** At most one availability broadcast per user in this interval (the latest wins). */
+  readonly statusThrottleMs: number;
+  /** How long last-seen times gather before they are written together. */
+  readonly lastSeenFlushMs: number;
 }
 
 export const defaultHubOptions: HubOptions = {
@@ -48,4 +52,6 @@ export const defaultHubOptions: HubOptions = {
   maxCommitBatch: 2000,
   commitConcurrency: 4,
   presenceRoomSize: 100,
+  statusThrottleMs: 1000,
+  lastSeenFlushMs: 1000,
 };

@@ -222,7 +222,9 @@ describe('hub (memory engines)', () => {
       setHandler() {},
       connect: () => Promise.reject(new Error('presence down')),
       disconnect: () => Promise.resolve(),
+      setAvailability: () => Promise.resolve(),
       online: () => Promise.resolve(new Set()),
+      statuses: () => Promise.resolve(new Map()),
       connectionCount: () => Promise.resolve(0),
       close: () => Promise.resolve(),
     };

@@ -16,6 +16,7 @@ import { messageFrame, serialize } from './frames.js';
 import { GroupCommit } from './group-commit.js';
 import { defaultHubOptions, type HubOptions } from './hub-options.js';
 import { KeyedThrottle } from './keyed-throttle.js';
+import { LastSeenRecorder } from './last-seen.js';
 import { LocalUser } from './local-user.js';
 import type { Logger } from './logger.js';
 import type { HubObserver } from './observer.js';
@@ -29,6 +30,7 @@ import { Session, type SessionHooks } from './session.js';
 import type { RoomRecord, Store, StoredMessage } from './store.js';
 import type { TokenVerifier } from './token-verifier.js';
 import type { Connection, ConnectionInfo } from './transport.js';
+import type { Availability } from '../protocol/availability.js';
 
 export interface HubDeps {
   readonly store: Store;
@@ -60,6 +62,12 @@ interface TypingMark {
   readonly afterStop?: boolean;
 }
 
+/** An availability change on its way to the user's rooms, throttled per user. */
+interface AvailabilityMark {
+  readonly userId: number;
+  readonly availability: Availability;
+}
+
 /** A read position on its way to a room, throttled per user and room. */
 interface ReadReceipt {
   readonly username: string;
@@ -86,6 +94,8 @@ export class Hub {
   readonly #channels = new Map<string, RoomChannel>();
   readonly #typing: KeyedThrottle<TypingMark>;
   readonly #receipts: KeyedThrottle<ReadReceipt>;
+  readonly #availability: KeyedThrottle<AvailabilityMark>;
+  readonly #lastSeen: LastSeenRecorder;
   #closing = false;
 
   constructor(deps: HubDeps, options: Partial<HubOptions> = {}) {
@@ -125,6 +135,14 @@ export class Hub {
       send: (_key, receipt) => this.#broadcastReceipt(receipt),
       worthSending: (sent, latest) => latest.seq > sent.seq,
     });
+    // A user flipping their status broadcasts at most once per interval; the value sent is
+    // read from presence when it goes out, so the last one always arrives.
+    this.#availability = new KeyedThrottle<AvailabilityMark>({
+      intervalMs: this.#options.statusThrottleMs,
+      send: (_key, mark) => this.#announceAvailability(mark.userId),
+      worthSending: (sent, latest) => sent.availability !== latest.availability,
+    });
+    this.#lastSeen = new LastSeenRecorder({ store: this.#store, flushMs: this.#options.lastSeenFlushMs, logger: this.#logger });
     const services: CommandServices = {
       store: this.#store,
       rooms: this.rooms,
@@ -191,6 +209,13 @@ export class Hub {
     for (const session of [...this.#sessions]) session.close(CLOSE_CODES.goingAway, 'server shutting down');
     this.#typing.clear();
     this.#receipts.clear();
+    this.#availability.clear();
+    await this.#lastSeen.flush();
+  }
+
+  /** Writes the last-seen times gathered so far (shutdown does it too; for tests). */
+  flushLastSeen(): Promise<void> {
+    return this.#lastSeen.flush();
   }
 
   // ---- what sessions tell the hub ----
@@ -387,10 +412,11 @@ export class Hub {
     const members = await this.#smallRoomMembers(roomId);
     const others = members?.filter((member) => member.id !== user.id) ?? [];
     if (others.length === 0) return;
-    const online = await this.#presence.online(others.map((member) => member.id));
+    const online = await this.#presence.statuses(others.map((member) => member.id));
     for (const member of others) {
-      if (!online.has(member.id)) continue;
-      const frame = serialize({ type: 'presence', user: member.username, status: 'online' });
+      const availability = online.get(member.id);
+      if (availability === undefined) continue;
+      const frame = serialize({ type: 'presence', user: member.username, status: 'online', availability });
       for (const session of user.openSessions()) session.sendVolatile(frame);
     }
   }
@@ -398,8 +424,9 @@ export class Hub {
   async #announceNewMember(userId: number, username: string, room: RoomRecord): Promise<void> {
     const members = await this.#smallRoomMembers(room.id);
     if (members === undefined || members.length < 2) return;
-    if (!(await this.#presence.online([userId])).has(userId)) return;
-    const frame = serialize({ type: 'presence', user: username, status: 'online' });
+    const availability = (await this.#presence.statuses([userId])).get(userId);
+    if (availability === undefined) return;
+    const frame = serialize({ type: 'presence', user: username, status: 'online', availability });
     await this.#broadcast(room.key, frame, { exceptUserId: userId, volatile: true });
   }
 
@@ -491,9 +518,14 @@ export class Hub {
 
   readonly #presenceHandler: PresenceHandler = {
     onPresenceChange: (userId, status) => {
+      // Announced once across nodes: the one transition that really took the user offline.
+      if (status === 'offline') this.#lastSeen.record(userId, this.#clock());
       void this.#announcePresence(userId, status).catch((error: unknown) => {
         this.#logger.warn({ err: error, userId }, 'presence announcement failed');
       });
+    },
+    onAvailabilityChange: (userId, availability) => {
+      this.#availability.push(String(userId), { userId, availability });
     },
   };
 
@@ -504,18 +536,49 @@ export class Hub {
       if (channel === undefined) continue;
       for (const user of channel.members) if (user.id !== change.userId) recipients.add(user);
     }
+    const self = change.self === true ? this.#users.get(change.userId) : undefined;
+    if (self !== undefined) recipients.add(self);
     if (recipients.size === 0) return;
     // Volatile: a status is worth little late, and a reconnect storm must not queue them.
-    const frame = serialize({ type: 'presence', user: change.username, status: change.status });
+    const { username: user, status, availability } = change;
+    const frame = serialize(
+      status === 'online' && availability !== undefined ? { type: 'presence', user, status, availability } : { type: 'presence', user, status },
+    );
     for (const user of recipients) for (const session of user.openSessions()) session.sendVolatile(frame);
   }
 
-  /** Tells the members of the user's small rooms (see `presenceRoomSize`) of a status change. */
+  /**
+   * Tells the members of the user's small rooms (see `presenceRoomSize`) of a status change;
+   * "online" carries the user's availability.
+   */
   async #announcePresence(userId: number, status: 'online' | 'offline'): Promise<void> {
     const username = this.#users.get(userId)?.username ?? (await this.#store.findUserById(userId))?.username;
     if (username === undefined) return;
     const rooms = await this.#store.listSmallRooms(userId, this.#options.presenceRoomSize);
     if (rooms.length === 0) return;
-    await this.#broker.publish(PRESENCE_TOPIC, { kind: 'presence', userId, username, status, rooms });
+    if (status === 'offline') {
+      await this.#broker.publish(PRESENCE_TOPIC, { kind: 'presence', userId, username, status, rooms });
+      return;
+    }
+    const availability = (await this.#presence.statuses([userId])).get(userId);
+    if (availability === undefined) return; // offline again already: that announcement follows
+    await this.#broker.publish(PRESENCE_TOPIC, { kind: 'presence', userId, username, status, availability, rooms });
+  }
+
+  /**
+   * An online user's availability changed: their small rooms' members hear it as a `presence`
+   * event, and so do the user's own sessions on every node (their other devices follow).
+   */
+  #announceAvailability(userId: number): void {
+    void (async () => {
+      const availability = (await this.#presence.statuses([userId])).get(userId);
+      if (availability === undefined) return; // went offline meanwhile: nothing to tell
+      const username = this.#users.get(userId)?.username ?? (await this.#store.findUserById(userId))?.username;
+      if (username === undefined) return;
+      const rooms = await this.#store.listSmallRooms(userId, this.#options.presenceRoomSize);
+      await this.#broker.publish(PRESENCE_TOPIC, { kind: 'presence', userId, username, status: 'online', availability, self: true, rooms });
+    })().catch((error: unknown) => {
+      this.#logger.warn({ err: error, userId }, 'availability announcement failed');
+    });
   }
 }

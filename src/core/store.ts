@@ -2,6 +2,7 @@
  * The persistence interface of the core. The SQL store (SQLite or PostgreSQL, through Kysely)
  * implements it; the core never sees SQL. Times are epoch milliseconds, ids are integers.
  */
+import type { Availability } from '../protocol/availability.js';
 
 export type RoomVisibility = 'public' | 'private' | 'dm';
 
@@ -17,6 +18,17 @@ export interface UserRecord {
    * generation is refused; `bumpTokenGeneration` raises it, revoking every token signed before.
    */
   readonly tokenGeneration: number;
+  /** The availability the user chose (`active` until they choose another). */
+  readonly availability: Availability;
+  /** When the user last went offline (epoch ms); null until the first time. */
+  readonly lastSeenAt: number | null;
+}
+
+/** A user's transition to offline, to record as their last-seen time. */
+export interface LastSeen {
+  readonly userId: number;
+  /** Epoch ms. */
+  readonly at: number;
 }
 
 export interface RoomRecord {
@@ -165,6 +177,13 @@ export interface UserStore {
    * for an unknown user.
    */
   bumpTokenGeneration(userId: number): Promise<number | undefined>;
+  /** Stores the availability the user chose; false for an unknown user. */
+  setAvailability(userId: number, availability: Availability): Promise<boolean>;
+  /**
+   * Records when users went offline, all in one write; a recorded time never moves back (an
+   * entry older than the stored time changes nothing). Unknown users are skipped.
+   */
+  recordLastSeen(entries: readonly LastSeen[]): Promise<void>;
 }
 
 export interface RoomStore {

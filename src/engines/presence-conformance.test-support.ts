@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { Presence, PresenceHandler } from '../core/presence.js';
+import type { Availability } from '../protocol/availability.js';
 
 export interface PresenceFixture {
   readonly presence: Presence;
@@ -34,9 +35,18 @@ let order = 0;
 /** A handler that records announcements (`at` orders them across handlers). */
 export class RecordingPresenceHandler implements PresenceHandler {
   readonly changes: { userId: number; status: 'online' | 'offline'; at: number }[] = [];
+  readonly availabilityChanges: { userId: number; availability: Availability; at: number }[] = [];
 
   onPresenceChange(userId: number, status: 'online' | 'offline'): void {
     this.changes.push({ userId, status, at: order++ });
+  }
+
+  onAvailabilityChange(userId: number, availability: Availability): void {
+    this.availabilityChanges.push({ userId, availability, at: order++ });
+  }
+
+  availabilityOf(userId: number): Availability[] {
+    return this.availabilityChanges.filter((c) => c.userId === userId).map((c) => c.availability);
   }
 
   of(userId: number): ('online' | 'offline')[] {
@@ -217,6 +227,103 @@ export function runPresenceConformance(factory: PresenceFactory, options: Presen
         await eventually(() => handler.of(alice).length === 2, settle, 'alice offline');
         assert.deepEqual(handler.of(bob), ['online']);
         assert.equal(await presence.connectionCount(bob), 1);
+      });
+    });
+  });
+
+  describe('availability', () => {
+    it('an online user carries the availability they connected with, active by default', async () => {
+      await withNodes(1, 0, async ([node]) => {
+        const { presence } = node!;
+        const [alice, bob, carol] = userIds(3) as [number, number, number];
+        await presence.connect(alice, 'a1', 'away');
+        await presence.connect(bob, 'b1');
+        assert.deepEqual(
+          await presence.statuses([alice, bob, carol]),
+          new Map([
+            [alice, 'away'],
+            [bob, 'active'],
+          ]),
+        );
+        assert.deepEqual(await presence.statuses([]), new Map());
+      });
+    });
+
+    it('announces a change once, and nothing for the same value again', async () => {
+      await withNodes(1, 0, async ([node]) => {
+        const { presence, handler } = node!;
+        const [alice] = userIds(1) as [number];
+        await presence.connect(alice, 'a1');
+        await presence.setAvailability(alice, 'dnd');
+        await eventually(() => handler.availabilityOf(alice).length === 1, settle, 'dnd announced');
+        await presence.setAvailability(alice, 'dnd');
+        await sleep(50);
+        assert.deepEqual(handler.availabilityOf(alice), ['dnd']);
+        assert.deepEqual(await presence.statuses([alice]), new Map([[alice, 'dnd']]));
+        await presence.setAvailability(alice, 'active');
+        await eventually(() => handler.availabilityOf(alice).length === 2, settle, 'active announced');
+        assert.deepEqual(handler.availabilityOf(alice), ['dnd', 'active']);
+        assert.deepEqual(handler.of(alice), ['online'], 'no status change');
+      });
+    });
+
+    it('a second connection keeps the availability the user has (it may be newer than what it read)', async () => {
+      await withNodes(1, 0, async ([node]) => {
+        const { presence } = node!;
+        const [alice] = userIds(1) as [number];
+        await presence.connect(alice, 'a1', 'active');
+        await presence.setAvailability(alice, 'away');
+        await presence.connect(alice, 'a2', 'active');
+        assert.deepEqual(await presence.statuses([alice]), new Map([[alice, 'away']]));
+      });
+    });
+
+    it('goes with the user when they go offline; nothing is set or announced for an offline user', async () => {
+      await withNodes(1, 0, async ([node]) => {
+        const { presence, handler } = node!;
+        const [alice] = userIds(1) as [number];
+        await presence.setAvailability(alice, 'dnd');
+        await presence.connect(alice, 'a1', 'away');
+        assert.deepEqual(await presence.statuses([alice]), new Map([[alice, 'away']]));
+        await presence.disconnect(alice, 'a1');
+        await eventually(() => handler.of(alice).length === 2, settle, 'offline');
+        assert.deepEqual(await presence.statuses([alice]), new Map());
+        await presence.setAvailability(alice, 'dnd');
+        await sleep(50);
+        assert.deepEqual(handler.availabilityOf(alice), []);
+        // Back online: the availability it connects with (the stored one) holds again.
+        await presence.connect(alice, 'a2', 'active');
+        assert.deepEqual(await presence.statuses([alice]), new Map([[alice, 'active']]));
+      });
+    });
+
+    it('is kept through the grace period', async () => {
+      await withNodes(1, 300, async ([node]) => {
+        const { presence } = node!;
+        const [alice] = userIds(1) as [number];
+        await presence.connect(alice, 'a1', 'dnd');
+        await presence.disconnect(alice, 'a1');
+        assert.deepEqual(await presence.statuses([alice]), new Map([[alice, 'dnd']]));
+        await presence.connect(alice, 'a2', 'active');
+        assert.deepEqual(await presence.statuses([alice]), new Map([[alice, 'dnd']]));
+      });
+    });
+
+    it('a change on one node is seen on every node and announced once', crossNode, async () => {
+      await withNodes(2, 0, async (nodes) => {
+        const [a, b] = nodes as [Node, Node];
+        const [alice] = userIds(1) as [number];
+        await a.presence.connect(alice, 'a1', 'active');
+        await b.presence.connect(alice, 'b1', 'active');
+        await b.presence.setAvailability(alice, 'away');
+        assert.deepEqual(await a.presence.statuses([alice]), new Map([[alice, 'away']]));
+        await a.presence.setAvailability(alice, 'away'); // already so: nothing to announce
+        await sleep(50);
+        assert.deepEqual(b.handler.availabilityOf(alice), ['away'], 'on the node that changed it');
+        assert.deepEqual(a.handler.availabilityOf(alice), []);
+        // A new connection elsewhere, with what it read before the change, keeps the change.
+        await a.presence.connect(alice, 'a2', 'active');
+        assert.deepEqual(await b.presence.statuses([alice]), new Map([[alice, 'away']]));
       });
     });
   });

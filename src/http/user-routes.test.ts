@@ -26,7 +26,9 @@ describe('user routes', () => {
       listUsersByPrefix: (prefix: string, limit: number) => opened.store!.listUsersByPrefix(prefix, limit),
     };
     const history = createMemoryRateLimiter({ points: READS, durationSeconds: 60 });
-    t = await buildTestApp({ routes: [userRoutes({ users, limits: { history } })] });
+    // Nobody is online here: every profile says offline.
+    const presence = { statuses: () => Promise.resolve(new Map()) };
+    t = await buildTestApp({ routes: [userRoutes({ users, presence, limits: { history } })] });
     opened.store = t.store;
     const registered = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'searcher', password: 'correct horse' } });
     token = (registered.json() as { accessToken: string }).accessToken;

@@ -1,5 +1,6 @@
 /** Client → server commands on the WebSocket, validated by the server with these schemas. */
 import { z } from 'zod';
+import { AVAILABILITIES } from './availability.js';
 import { MAX_HISTORY_LIMIT, MAX_TEXT_LENGTH } from './limits.js';
 import { roomKeySchema, usernameSchema } from './name-schemas.js';
 import { storableText } from './text.js';
@@ -71,6 +72,8 @@ export const typingCommand = z.strictObject({
 
 export const readCommand = z.strictObject({ type: z.literal('read'), id: commandId, room: roomKeySchema, seq: seqSchema });
 export const pingCommand = z.strictObject({ type: z.literal('ping'), id: commandId });
+/** Extension: sets the user's availability (kept per user, carried by `presence`). */
+export const statusCommand = z.strictObject({ type: z.literal('status'), id: commandId, availability: z.enum(AVAILABILITIES) });
 
 /** Every command by its `type`; used to give an unknown type its own error. */
 export const commandSchemas = {
@@ -83,6 +86,7 @@ export const commandSchemas = {
   typing: typingCommand,
   read: readCommand,
   ping: pingCommand,
+  status: statusCommand,
 } as const;
 
 export type CommandType = keyof typeof commandSchemas;
@@ -95,6 +99,7 @@ export type HistoryCommand = z.infer<typeof historyCommand>;
 export type TypingCommand = z.infer<typeof typingCommand>;
 export type ReadCommand = z.infer<typeof readCommand>;
 export type PingCommand = z.infer<typeof pingCommand>;
+export type StatusCommand = z.infer<typeof statusCommand>;
 export type ClientCommand =
   | HelloCommand
   | AuthCommand
@@ -104,7 +109,8 @@ export type ClientCommand =
   | HistoryCommand
   | TypingCommand
   | ReadCommand
-  | PingCommand;
+  | PingCommand
+  | StatusCommand;
 
 export function isCommandType(value: unknown): value is CommandType {
   return typeof value === 'string' && Object.hasOwn(commandSchemas, value);

@@ -3,6 +3,10 @@
  * receives with the same schemas. A frame holds one event, or a JSON array of events (batching).
  */
 import { z } from 'zod';
+import { AVAILABILITIES } from './availability.js';
+
+/** A user's chosen availability (extension): `active`, `away` or `dnd`. */
+export const availabilitySchema = z.enum(AVAILABILITIES);
 
 export const userSchema = z.object({ id: z.number().int(), username: z.string() });
 export type User = z.infer<typeof userSchema>;
@@ -40,6 +44,10 @@ export const welcomeEvent = z.object({
   resumed: z.record(z.string(), resumeResultSchema),
   /** Extension: users who share a room with the caller and are online now. */
   online: z.array(z.string()),
+  /** Extension: the caller's own availability, as stored. */
+  availability: availabilitySchema.optional(),
+  /** Extension: the availability of each user in `online`, by username. */
+  availabilities: z.record(z.string(), availabilitySchema).optional(),
 });
 
 export const ackEvent = z.looseObject({
@@ -79,6 +87,8 @@ export const presenceEvent = z.object({
   type: z.literal('presence'),
   user: z.string(),
   status: z.enum(['online', 'offline']),
+  /** Extension: the user's chosen availability, whenever `status` is `online`. */
+  availability: availabilitySchema.optional(),
 });
 export const typingEvent = z.object({ type: z.literal('typing'), room: z.string(), user: z.string(), active: z.boolean() });
 export const receiptEvent = z.object({ type: z.literal('receipt'), room: z.string(), user: z.string(), seq: z.number().int() });

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { DEFAULT_ACTIVITY_LIMIT, DEFAULT_HISTORY_LIMIT, MAX_ACTIVITY_LIMIT, MAX_HISTORY_LIMIT } from './limits.js';
 import { roomKeySchema, roomSlugSchema, usernameSchema } from './name-schemas.js';
-import { messageSchema, userSchema } from './events.js';
+import { availabilitySchema, messageSchema, userSchema } from './events.js';
 import { storableText } from './text.js';
 
 export const credentialsBody = z.strictObject({
@@ -129,8 +129,27 @@ export const roomResponse = z.object({ room: roomSummarySchema });
 export const meResponse = z.object({ user: userSchema });
 export const messagesResponse = z.object({ messages: z.array(messageSchema), hasMore: z.boolean() });
 export const membersResponse = z.object({
-  members: z.array(z.object({ username: z.string(), status: z.enum(['online', 'offline']) })),
+  members: z.array(
+    z.object({
+      username: z.string(),
+      status: z.enum(['online', 'offline']),
+      /** Extension: the member's availability, when online. */
+      availability: availabilitySchema.optional(),
+    }),
+  ),
 });
+
+/** `GET /api/users/:username`: a user's profile card (an object, so fields can be added). */
+export const userProfileSchema = z.object({
+  username: z.string(),
+  status: z.enum(['online', 'offline']),
+  /** When online: the user's chosen availability. */
+  availability: availabilitySchema.optional(),
+  /** When offline: when the user was last online (ISO 8601), if ever since it was recorded. */
+  lastSeen: z.string().optional(),
+});
+export type UserProfile = z.infer<typeof userProfileSchema>;
+export const userProfileResponse = z.object({ user: userProfileSchema });
 export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 /** The most users one search (`GET /api/users`) returns, and how many when `limit` is not given. */
@@ -151,16 +170,9 @@ export const userSearchQuery = z.strictObject({
  */
 export const userParams = z.strictObject({ username: storableText().min(1).max(256) });
 
-/**
- * What the server tells about another user: an object, so fields (presence, last seen) can be
- * added without breaking clients.
- */
-export const userProfileSchema = z.object({ username: z.string() });
-export type UserProfile = z.infer<typeof userProfileSchema>;
 
 /** A user found by a search, as the list of matches shows one. */
 export const userMatchSchema = z.object({ username: z.string() });
 export type UserMatch = z.infer<typeof userMatchSchema>;
 
 export const userSearchResponse = z.object({ users: z.array(userMatchSchema) });
-export const userProfileResponse = z.object({ user: userProfileSchema });

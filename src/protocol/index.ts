@@ -2,6 +2,7 @@
 export * from './names.js';
 export * from './name-schemas.js';
 export * from './limits.js';
+export * from './availability.js';
 export * from './text.js';
 export * from './codes.js';
 export * from './commands.js';

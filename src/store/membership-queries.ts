@@ -80,7 +80,7 @@ export async function listMembers(db: Kysely<Database>, roomId: number, limit?: 
   let query = db
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['u.id', 'u.username', 'u.password_hash', 'u.created_at', 'u.token_generation'])
+    .select(['u.id', 'u.username', 'u.password_hash', 'u.created_at', 'u.token_generation', 'u.availability', 'u.last_seen_at'])
     .where('m.room_id', '=', roomId)
     .orderBy('m.joined_at')
     .orderBy('u.id');

@@ -1,6 +1,7 @@
 /** Conversions from table rows (snake_case, as the driver returns them) to the core's records. */
 import type { Selectable } from 'kysely';
 import type { RefreshTokenRecord, RoomRecord, StoredMessage, UserRecord } from '../core/store.js';
+import { DEFAULT_AVAILABILITY, isAvailability } from '../protocol/availability.js';
 import type { MessagesTable, RefreshTokensTable, RoomsTable, UsersTable } from './schema.js';
 
 /** A users row as a `UserRecord`. */
@@ -11,11 +12,14 @@ export function toUserRecord(row: Pick<Selectable<UsersTable>, (typeof USER_COLU
     passwordHash: row.password_hash,
     createdAt: row.created_at,
     tokenGeneration: row.token_generation,
+    // The check constraint holds it to these values; anything else reads as the default.
+    availability: isAvailability(row.availability) ? row.availability : DEFAULT_AVAILABILITY,
+    lastSeenAt: row.last_seen_at,
   };
 }
 
 /** The users columns a `UserRecord` is made of. */
-export const USER_COLUMNS = ['id', 'username', 'password_hash', 'created_at', 'token_generation'] as const;
+export const USER_COLUMNS = ['id', 'username', 'password_hash', 'created_at', 'token_generation', 'availability', 'last_seen_at'] as const;
 
 /** A rooms row as a `RoomRecord`. */
 export function toRoomRecord(row: Selectable<RoomsTable>): RoomRecord {

@@ -4,6 +4,7 @@
  */
 import type { Generated } from 'kysely';
 import type { RoomVisibility } from '../core/store.js';
+import type { Availability } from '../protocol/availability.js';
 
 /** users: one row per account; `username_lower` carries the case-insensitive uniqueness. */
 export interface UsersTable {
@@ -14,6 +15,10 @@ export interface UsersTable {
   created_at: number;
   /** The generation the account's access tokens must carry; raising it revokes them all. */
   token_generation: Generated<number>;
+  /** The availability the user chose: `active` (default), `away` or `dnd`. */
+  availability: Generated<Availability>;
+  /** When the user last went offline (epoch ms); null until the first time. */
+  last_seen_at: number | null;
 }
 
 /** rooms: `last_seq` is the highest stored `seq`, and its row is the per-room append lock. */

@@ -114,7 +114,7 @@ for (const server of servers) {
       const stores = [await openStore(database!.url, { migrate: false }), await openStore(database!.url, { migrate: false })];
       try {
         const reports = await Promise.all(stores.map((store) => store.migrate()));
-        assert.deepEqual(reports.map((report) => report.applied).sort(), [[], ['0001-initial', '0002-token-generation', '0003-public-room-directory', '0004-dm-participants', '0005-username-prefix-index', '0006-room-activity']]);
+        assert.deepEqual(reports.map((report) => report.applied).sort(), [[], ['0001-initial', '0002-token-generation', '0003-public-room-directory', '0004-dm-participants', '0005-username-prefix-index', '0006-room-activity', '0007-user-presence']]);
       } finally {
         await Promise.all(stores.map((store) => store.close()));
       }

@@ -120,6 +120,49 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         assert.equal(await store.bumpTokenGeneration(987654321), undefined);
       });
 
+      it('starts users active with no last-seen time, and keeps the availability each chooses', async () => {
+        const [a, b] = [await user(), await user()];
+        assert.equal(a.availability, 'active');
+        assert.equal(a.lastSeenAt, null);
+        assert.equal(await store.setAvailability(a.id, 'dnd'), true);
+        assert.equal(await store.setAvailability(a.id, 'dnd'), true, 'the same value again is still a known user');
+        assert.equal((await store.findUserById(a.id))?.availability, 'dnd');
+        assert.equal((await store.findUserByName(a.username))?.availability, 'dnd');
+        assert.equal(await store.setAvailability(a.id, 'away'), true);
+        assert.equal((await store.findUserById(a.id))?.availability, 'away');
+        assert.equal((await store.findUserById(b.id))?.availability, 'active');
+        assert.equal(await store.setAvailability(987654321, 'away'), false);
+        const r = await room();
+        await store.addMember(r.id, a.id, 1);
+        assert.equal((await store.listMembers(r.id))[0]?.availability, 'away');
+      });
+
+      it('records last-seen times in one call, never moving one back', async () => {
+        const [a, b, c] = [await user(), await user(), await user()];
+        await store.recordLastSeen([
+          { userId: a.id, at: 5000 },
+          { userId: b.id, at: 6000 },
+          { userId: 987654321, at: 1 },
+        ]);
+        assert.equal((await store.findUserById(a.id))?.lastSeenAt, 5000);
+        assert.equal((await store.findUserById(b.id))?.lastSeenAt, 6000);
+        assert.equal((await store.findUserById(c.id))?.lastSeenAt, null);
+        await store.recordLastSeen([
+          { userId: a.id, at: 7000 },
+          { userId: b.id, at: 4000 }, // older than what is stored: late, ignored
+        ]);
+        assert.equal((await store.findUserById(a.id))?.lastSeenAt, 7000);
+        assert.equal((await store.findUserById(b.id))?.lastSeenAt, 6000);
+        await store.recordLastSeen([]);
+      });
+
+      it('refuses an availability outside the three', async () => {
+        const a = await user();
+        // Cast: the type forbids it; the database's check constraint must too.
+        await assert.rejects(store.setAvailability(a.id, 'asleep' as 'away'));
+        assert.equal((await store.findUserById(a.id))?.availability, 'active');
+      });
+
       it('finds nothing for unknown names and ids', async () => {
         assert.equal(await store.findUserByName(unique('nobody')), undefined);
         assert.equal(await store.findUserById(987654321), undefined);
@@ -631,7 +674,7 @@ function describeStoreConformance(name: string, factory: TargetFactory | undefin
         const fresh = await factory!();
         const other = await openStore(fresh.url, { migrate: false });
         try {
-          assert.deepEqual(await other.migrate(), { applied: ['0001-initial', '0002-token-generation', '0003-public-room-directory', '0004-dm-participants', '0005-username-prefix-index', '0006-room-activity'] });
+          assert.deepEqual(await other.migrate(), { applied: ['0001-initial', '0002-token-generation', '0003-public-room-directory', '0004-dm-participants', '0005-username-prefix-index', '0006-room-activity', '0007-user-presence'] });
           assert.deepEqual(await other.migrate(), { applied: [] });
         } finally {
           await other.close();

@@ -10,6 +10,7 @@ import type {
   HistoryPage,
   HistoryQuery,
   MembershipMark,
+  LastSeen,
   MembershipRecord,
   NewMessage,
   RefreshTokenRecord,
@@ -19,6 +20,7 @@ import type {
   Store,
   UserRecord,
 } from '../core/store.js';
+import type { Availability } from '../protocol/availability.js';
 import type { SqlDialectName } from '../config/database-url.js';
 import type { Database } from './schema.js';
 import type { MigrationReport } from './run-migrations.js';
@@ -102,6 +104,14 @@ export class SqlStore implements Store {
 
   bumpTokenGeneration(userId: number): Promise<number | undefined> {
     return users.bumpTokenGeneration(this.#db, this.dialect, userId);
+  }
+
+  setAvailability(userId: number, availability: Availability): Promise<boolean> {
+    return this.#write(() => users.setAvailability(this.#db, userId, availability));
+  }
+
+  recordLastSeen(entries: readonly LastSeen[]): Promise<void> {
+    return users.recordLastSeen(this.#db, this.dialect, entries);
   }
 
   findRoom(key: string): Promise<RoomRecord | undefined> {

@@ -1,6 +1,7 @@
 /** The `UserStore` queries. */
 import type { Kysely } from 'kysely';
-import type { UserRecord } from '../core/store.js';
+import type { LastSeen, UserRecord } from '../core/store.js';
+import { DEFAULT_AVAILABILITY, type Availability } from '../protocol/availability.js';
 import type { SqlDialectName } from '../config/database-url.js';
 import type { Database } from './schema.js';
 import { USER_COLUMNS, toUserRecord } from './rows.js';
@@ -40,7 +41,7 @@ async function createUserOnMysql(db: Kysely<Database>, username: string, passwor
       .insertInto('users')
       .values({ username, username_lower: username.toLowerCase(), password_hash: passwordHash, created_at: now })
       .executeTakeFirstOrThrow();
-    return { id: Number(result.insertId), username, passwordHash, createdAt: now, tokenGeneration: 0 };
+    return { id: Number(result.insertId), username, passwordHash, createdAt: now, tokenGeneration: 0, availability: DEFAULT_AVAILABILITY, lastSeenAt: null };
   } catch (error) {
     if (isDuplicateKey(error)) return undefined;
     throw error;
@@ -77,5 +78,31 @@ export async function bumpTokenGeneration(db: Kysely<Database>, dialect: SqlDial
     if (result.numUpdatedRows === 0n) return undefined;
     const row = await trx.selectFrom('users').select('token_generation').where('id', '=', userId).executeTakeFirst();
     return row?.token_generation;
+  });
+}
+
+/** Stores the user's chosen availability; false when no user has this id. */
+export async function setAvailability(db: Kysely<Database>, userId: number, availability: Availability): Promise<boolean> {
+  const result = await db.updateTable('users').set({ availability }).where('id', '=', userId).executeTakeFirst();
+  // MySQL counts changed rows, not matched ones: setting the value a user has reports 0.
+  if (result.numUpdatedRows > 0n) return true;
+  return (await db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst()) !== undefined;
+}
+
+/**
+ * Records when users went offline, in one transaction. A time never moves back: an older
+ * transition arriving late (a slow node) does not overwrite a newer one.
+ */
+export async function recordLastSeen(db: Kysely<Database>, dialect: SqlDialectName, entries: readonly LastSeen[]): Promise<void> {
+  if (entries.length === 0) return;
+  await writeTransaction(db, dialect, async (trx) => {
+    for (const { userId, at } of entries) {
+      await trx
+        .updateTable('users')
+        .set({ last_seen_at: at })
+        .where('id', '=', userId)
+        .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', at)]))
+        .execute();
+    }
   });
 }

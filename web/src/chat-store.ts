@@ -12,10 +12,12 @@ import type { DirectoryPage, DirectoryQuery, UserMatch } from '../../src/client/
 import { HubbubClient } from '../../src/client/hubbub-client.js';
 import type { SendUpdate } from '../../src/client/send-queue.js';
 import { TypingSender, TypingTracker } from '../../src/client/typing-tracker.js';
+import type { Availability } from '../../src/protocol/availability.js';
 import { Drafts } from './drafts.js';
 import { HiddenConversations } from './hidden-conversations.js';
 import { NoSuchUserError, isNotFound, roomExists, userExists } from './name-checks.js';
 import { activityWindow, loadActivity, liveActivity } from './room-activity.js';
+import { presenceState, type PresenceState } from './presence-state.js';
 import { clearUnsent, loadUnsent, saveUnsent, type UnsentMessage } from './unsent.js';
 import { refreshAcrossTabs, updateSession, type StoredSession } from './session.js';
 
@@ -48,7 +50,7 @@ export interface RoomEntry {
   /** Other members' read positions, from live receipts. */
   receipts: Map<string, number>;
   typing: readonly string[];
-  members: { username: string; status: Presence }[] | undefined;
+  members: { username: string; status: Presence; availability?: Availability | undefined }[] | undefined;
 }
 
 /** One of my messages the server has not acknowledged yet (or that failed). */
@@ -84,6 +86,10 @@ export class ChatStore {
   readonly client: HubbubClient;
   readonly rooms = new Map<string, RoomEntry>();
   readonly presence = new Map<string, Presence>();
+  /** The availability of online users (lower-case names), as presence carries it. */
+  readonly availabilities = new Map<string, Availability>();
+  /** My own availability (the status menu); `dnd` keeps notifications silent. */
+  availability: Availability = 'active';
   readonly outgoing = new Map<string, OutgoingEntry>();
   /** Rooms whose sends the server's rate limit holds, with when the next one goes (ms since the epoch). */
   readonly pacing = new Map<string, number>();
@@ -183,6 +189,31 @@ export class ChatStore {
 
   presenceOf(username: string): Presence {
     return this.presence.get(username.toLowerCase()) ?? 'offline';
+  }
+
+  /** Online (active), away, do not disturb or offline: what a presence dot shows. */
+  presenceState(username: string): PresenceState {
+    const key = username.toLowerCase();
+    if (key === this.me.toLowerCase()) return this.connection.status === 'open' ? presenceState('online', this.availability) : 'offline';
+    return presenceState(this.presenceOf(username), this.availabilities.get(key));
+  }
+
+  /** Whether I chose "do not disturb": notifications stay silent. */
+  get doNotDisturb(): boolean {
+    return this.availability === 'dnd';
+  }
+
+  /** Sets my availability (every device and my rooms follow); shown at once, undone on failure. */
+  async setAvailability(availability: Availability): Promise<void> {
+    const before = this.availability;
+    this.availability = availability;
+    this.#changed();
+    try {
+      await this.client.setAvailability(availability);
+    } catch (error) {
+      this.availability = before;
+      this.#report(error);
+    }
   }
 
   /** When the next message of a room goes out while the rate limit holds it; undefined when it does not. */
@@ -586,7 +617,9 @@ export class ChatStore {
       }
       if (this.active !== undefined && !this.rooms.has(this.active)) this.#moveAway();
       for (const user of welcome.online) this.presence.set(user.toLowerCase(), 'online');
+      for (const [user, availability] of Object.entries(welcome.availabilities ?? {})) this.availabilities.set(user.toLowerCase(), availability);
       this.presence.set(this.me.toLowerCase(), 'online');
+      this.availability = welcome.availability ?? 'active';
       this.#changed();
     });
     c.on('message', (message) => this.#onMessage(message));
@@ -614,9 +647,20 @@ export class ChatStore {
       this.#changed();
     });
     c.on('presence', (event) => {
+      this.#presenceAvailability(event.user, event.status, event.availability);
+      // My own availability, changed on another device.
+      if (event.user.toLowerCase() === this.me.toLowerCase()) {
+        if (event.availability !== undefined) this.availability = event.availability;
+        this.#changed();
+        return;
+      }
       this.presence.set(event.user.toLowerCase(), event.status);
       for (const entry of this.rooms.values()) {
-        for (const member of entry.members ?? []) if (member.username.toLowerCase() === event.user.toLowerCase()) member.status = event.status;
+        for (const member of entry.members ?? []) {
+          if (member.username.toLowerCase() !== event.user.toLowerCase()) continue;
+          member.status = event.status;
+          member.availability = event.availability;
+        }
       }
       this.#changed();
     });
@@ -831,7 +875,10 @@ export class ChatStore {
     try {
       const members = await this.client.api((http) => http.members(entry.room));
       entry.members = members;
-      for (const member of members) this.presence.set(member.username.toLowerCase(), member.status);
+      for (const member of members) {
+        this.presence.set(member.username.toLowerCase(), member.status);
+        this.#presenceAvailability(member.username, member.status, member.availability);
+      }
       this.#changed();
     } catch {
       // Presence is a nicety: the list stays as it was.
@@ -848,6 +895,13 @@ export class ChatStore {
         void this.#loadMembers(entry);
       }, 150),
     );
+  }
+
+  /** Keeps a user's availability while online; an offline user has none. */
+  #presenceAvailability(username: string, status: Presence, availability: Availability | undefined): void {
+    const key = username.toLowerCase();
+    if (status === 'online' && availability !== undefined) this.availabilities.set(key, availability);
+    else if (status === 'offline') this.availabilities.delete(key);
   }
 
   #isWatching(room: string): boolean {

@@ -7,6 +7,7 @@
  */
 import { CLOSE_CODES } from '../../protocol/codes.js';
 import { helloCommand } from '../../protocol/commands.js';
+import type { Availability } from '../../protocol/availability.js';
 import type { ResumeResult, RoomState } from '../../protocol/events.js';
 import { isHubError } from '../errors.js';
 import { errorFrame, messageFrame, serialize } from '../frames.js';
@@ -59,7 +60,7 @@ async function welcome(
   // Take the slot first, then count: simultaneous hellos cannot all slip under the limit.
   // From here on, closing the session (for whatever reason) gives the slot back.
   session.holdPresence(account.id);
-  await presence.connect(account.id, session.id);
+  await presence.connect(account.id, session.id, account.availability);
   if ((await presence.connectionCount(account.id)) > options.maxConnectionsPerUser) {
     services.observer.rateLimited('connections');
     session.reply(errorFrame('rate_limited', `at most ${options.maxConnectionsPerUser} connections per user`, id));
@@ -69,7 +70,12 @@ async function welcome(
   const user = await services.routing.attach(session, account);
   if (user === undefined) return; // closed meanwhile
   // Read after the session follows its rooms: anything newer than this reaches it live.
-  const [listings, online] = await Promise.all([store.listOwnRooms(account.id), onlineCoMembers(services, account.id)]);
+  const [listings, online, own] = await Promise.all([
+    store.listOwnRooms(account.id),
+    onlineCoMembers(services, account.id),
+    // What presence holds: newer than the account read before this session connected.
+    presence.statuses([account.id]),
+  ]);
   if (session.isClosed) return;
 
   const rooms: RoomState[] = [];
@@ -103,7 +109,9 @@ async function welcome(
       sessionId: session.id,
       rooms,
       resumed,
-      online,
+      online: online.map((u) => u.username),
+      availability: own.get(account.id) ?? account.availability,
+      availabilities: Object.fromEntries(online.map((u) => [u.username, u.availability])),
     }),
   );
   services.logger.info({ sessionId: session.id, user: account.username, remote: session.remoteAddress }, 'session opened');
@@ -154,11 +162,14 @@ async function replayRooms(session: Session, services: CommandServices, user: Se
  * `presenceRoomSize` members; for larger rooms the members list
  * (`GET /api/rooms/:room/members`) is the place to look.
  */
-async function onlineCoMembers(services: CommandServices, userId: number): Promise<string[]> {
+async function onlineCoMembers(services: CommandServices, userId: number): Promise<{ username: string; availability: Availability }[]> {
   const others = await services.store.listCoMembers(userId, services.options.presenceRoomSize);
   if (others.length === 0) return [];
-  const online = await services.presence.online(others.map((u) => u.id));
-  return others.filter((u) => online.has(u.id)).map((u) => u.username);
+  const online = await services.presence.statuses(others.map((u) => u.id));
+  return others.flatMap((u) => {
+    const availability = online.get(u.id);
+    return availability === undefined ? [] : [{ username: u.username, availability }];
+  });
 }
 
 function refuse(session: Session, id: string | undefined, message: string): void {

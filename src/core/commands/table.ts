@@ -12,6 +12,7 @@ import { leave } from './leave.js';
 import { ping } from './ping.js';
 import { read } from './read.js';
 import { send } from './send.js';
+import { status } from './status.js';
 import { typing } from './typing.js';
 
-export const COMMANDS: readonly Command[] = [hello, auth, join, leave, send, history, typing, read, ping];
+export const COMMANDS: readonly Command[] = [hello, auth, join, leave, send, history, typing, read, ping, status];

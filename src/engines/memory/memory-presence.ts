@@ -1,11 +1,14 @@
 /**
  * Single-node presence: counts each user's open connections; the last one closing starts a grace
- * timer, and only its expiry (with no new connection meanwhile) announces "offline".
+ * timer, and only its expiry (with no new connection meanwhile) announces "offline". An online
+ * user's availability lives in their entry, so it goes with them when they go offline.
  */
 import type { Presence, PresenceHandler } from '../../core/presence.js';
+import { DEFAULT_AVAILABILITY, type Availability } from '../../protocol/availability.js';
 
 interface UserEntry {
   readonly sessions: Set<string>;
+  availability: Availability;
   /** Pending "offline" announcement while the user has no connection. */
   graceTimer: NodeJS.Timeout | undefined;
 }
@@ -23,10 +26,10 @@ export class MemoryPresence implements Presence {
     this.#handler = handler;
   }
 
-  connect(userId: number, sessionId: string): Promise<void> {
+  connect(userId: number, sessionId: string, availability: Availability = DEFAULT_AVAILABILITY): Promise<void> {
     let entry = this.#users.get(userId);
     if (entry === undefined) {
-      entry = { sessions: new Set(), graceTimer: undefined };
+      entry = { sessions: new Set(), availability, graceTimer: undefined };
       this.#users.set(userId, entry);
       entry.sessions.add(sessionId);
       this.#handler?.onPresenceChange(userId, 'online');
@@ -54,6 +57,23 @@ export class MemoryPresence implements Presence {
       entry.graceTimer.unref();
     }
     return Promise.resolve();
+  }
+
+  setAvailability(userId: number, availability: Availability): Promise<void> {
+    const entry = this.#users.get(userId);
+    if (entry === undefined || entry.availability === availability) return Promise.resolve();
+    entry.availability = availability;
+    this.#handler?.onAvailabilityChange(userId, availability);
+    return Promise.resolve();
+  }
+
+  statuses(userIds: readonly number[]): Promise<Map<number, Availability>> {
+    const result = new Map<number, Availability>();
+    for (const id of userIds) {
+      const entry = this.#users.get(id);
+      if (entry !== undefined) result.set(id, entry.availability);
+    }
+    return Promise.resolve(result);
   }
 
   online(userIds: readonly number[]): Promise<Set<number>> {

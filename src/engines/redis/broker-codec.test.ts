@@ -20,6 +20,8 @@ describe('broker codec', () => {
       { kind: 'membership', userId: 3, room: 'lobby', roomId: 9, action: 'left', lastSeq: 0 },
       { kind: 'presence', userId: 5, username: 'zoë', status: 'online', rooms: ['lobby', 'dev'] },
       { kind: 'presence', userId: 5, username: 'zoë', status: 'offline', rooms: [] },
+      { kind: 'presence', userId: 5, username: 'zoë', status: 'online', availability: 'dnd', rooms: ['lobby'] },
+      { kind: 'presence', userId: 5, username: 'zoë', status: 'online', availability: 'away', self: true, rooms: [] },
     ];
     for (const message of messages) roundTrip(message);
   });
@@ -28,6 +30,11 @@ describe('broker codec', () => {
     roundTrip({ kind: 'room', room: 'a|b\nc', seq: 1, frame: 'line 1\nline 2|pipe\r\n\u0000 ✓ 🎉 "quoted"\n' });
     roundTrip({ kind: 'membership', userId: 1, room: '|\n|', roomId: 2, action: 'joined', lastSeq: 3 });
     roundTrip({ kind: 'presence', userId: 1, username: 'a|b\nc', status: 'online', rooms: ['x\ny', '|'] });
+  });
+
+  it('drops an availability it does not know, keeping the presence change', () => {
+    const wire = 'p|n1\n{"userId":5,"username":"z","status":"online","availability":"asleep","rooms":["a"]}';
+    assert.deepEqual(decodeBrokerMessage(wire)?.message, { kind: 'presence', userId: 5, username: 'z', status: 'online', rooms: ['a'] });
   });
 
   it('sends a room frame as it is, after a one-line header', () => {

@@ -4,7 +4,7 @@
  *
  *   room        r|<node>|<seq>|<exceptUserId or empty>|<volatile: 1, 0 or empty>|<room as JSON>\n<frame>
  *   membership  m|<node>|<userId>|<roomId>|<j or l>|<lastSeq>|<room as JSON>
- *   presence    p|<node>\n<{"userId","username","status","rooms"} as JSON>
+ *   presence    p|<node>\n<{"userId","username","status","availability"?,"self"?,"rooms"} as JSON>
  *
  * Room broadcasts are the hot path: their frame is already a JSON string and travels as it is
  * (never escaped a second time), so it may hold anything, newlines and pipes included. The room
@@ -12,6 +12,7 @@
  * takes a new tag letter; a node drops what it cannot read (`decodeBrokerMessage` → undefined).
  */
 import type { BrokerMessage, MembershipChange, PresenceChange, RoomBroadcast } from '../../core/broker.js';
+import { isAvailability } from '../../protocol/availability.js';
 
 /** A message read off the wire, with the node that published it. */
 export interface DecodedBrokerMessage {
@@ -31,8 +32,8 @@ export function encodeBrokerMessage(nodeId: string, message: BrokerMessage): str
       return `m|${nodeId}|${integer(message.userId, 'userId')}|${integer(message.roomId, 'roomId')}|${action}|${integer(message.lastSeq, 'lastSeq')}|${JSON.stringify(message.room)}`;
     }
     case 'presence': {
-      const { userId, username, status, rooms } = message;
-      return `p|${nodeId}\n${JSON.stringify({ userId, username, status, rooms })}`;
+      const { userId, username, status, availability, self, rooms } = message;
+      return `p|${nodeId}\n${JSON.stringify({ userId, username, status, availability, self, rooms })}`;
     }
   }
 }
@@ -127,9 +128,13 @@ function parseJsonString(field: string | undefined): string | undefined {
 function parsePresence(body: string): PresenceChange | undefined {
   const value = parseJson(body);
   if (typeof value !== 'object' || value === null) return undefined;
-  const { userId, username, status, rooms } = value as Record<string, unknown>;
+  const { userId, username, status, availability, self, rooms } = value as Record<string, unknown>;
   if (typeof userId !== 'number' || !Number.isSafeInteger(userId) || typeof username !== 'string') return undefined;
   if (status !== 'online' && status !== 'offline') return undefined;
   if (!Array.isArray(rooms) || !rooms.every((room): room is string => typeof room === 'string')) return undefined;
-  return { kind: 'presence', userId, username, status, rooms };
+  let message: PresenceChange = { kind: 'presence', userId, username, status, rooms };
+  // Absent from older nodes' messages; an unknown value is dropped rather than the whole message.
+  if (isAvailability(availability)) message = { ...message, availability };
+  if (self === true) message = { ...message, self };
+  return message;
 }

@@ -8,7 +8,9 @@
  *   <base>hb:<node>    STRING the node's heartbeat, expiring after nodeTimeoutMs
  *   <base>n:<node>     SET    user ids the node holds connections of
  *   <base>u:<user>     HASH   <node> → open connections there; `!` → `on` (announced online)
- *                             or `grace` (no connection left, offline not announced yet)
+ *                             or `grace` (no connection left, offline not announced yet);
+ *                             `!a` → the user's availability (active, away, dnd). The hash goes
+ *                             when the user goes offline, the availability with it.
  *   <base>grace        ZSET   user id → when its grace period ends (Redis time, ms)
  *
  * Every script gets KEYS[1] = <base>nodes (it routes the call to the right shard) and
@@ -32,7 +34,8 @@ local function live_count(ukey)
   local n = 0
   for i = 1, #all, 2 do
     local field = all[i]
-    if field ~= '!' then
+    -- Fields starting with '!' are the user's own (status, availability), not nodes.
+    if string.sub(field, 1, 1) ~= '!' then
       local c = tonumber(all[i + 1]) or 0
       if c > 0 and alive(field) then n = n + c end
     end
@@ -78,14 +81,16 @@ end
 const script = (body: string): string => `${PRELUDE}\n${body}`;
 
 /**
- * A connection opened. ARGV: base, node, ttl, user, connections of the user on this node.
+ * A connection opened. ARGV: base, node, ttl, user, connections of the user on this node, the
+ * user's stored availability (kept only when the user has none yet: an online user's may be newer).
  * Returns { 1 if the user came online (announce it), 1 if the node must resync, live total }.
  */
 export const CONNECT = script(`
-local node, ttl, uid, count = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local node, ttl, uid, count, availability = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local stale = ensure_alive(node, ttl)
 local ukey = base .. 'u:' .. uid
 redis.call('HSET', ukey, node, count)
+redis.call('HSETNX', ukey, '!a', availability)
 redis.call('SADD', base .. 'n:' .. node, uid)
 redis.call('ZREM', base .. 'grace', uid)
 local status = redis.call('HGET', ukey, '!')
@@ -175,15 +180,15 @@ return { stale, offline, more }
 /**
  * Makes Redis hold exactly this node's connections, from the node's own records (after a Redis
  * outage, or after the node was taken for dead and reaped). ARGV: base, node, ttl, grace ms,
- * then user, count pairs. Returns { users to announce online, users offline now, users whose
- * grace period started }.
+ * then user, count, availability triples (the availability only fills in a missing one).
+ * Returns { users to announce online, users offline now, users whose grace period started }.
  */
 export const RESYNC = script(`
 local node, ttl, grace = ARGV[2], ARGV[3], tonumber(ARGV[4])
 ensure_alive(node, ttl)
 local nkey = base .. 'n:' .. node
 local wanted = {}
-for i = 5, #ARGV, 2 do wanted[ARGV[i]] = true end
+for i = 5, #ARGV, 3 do wanted[ARGV[i]] = true end
 local online, offline, graced = {}, {}, {}
 for _, uid in ipairs(redis.call('SMEMBERS', nkey)) do
   if not wanted[uid] then
@@ -193,10 +198,11 @@ for _, uid in ipairs(redis.call('SMEMBERS', nkey)) do
     if outcome == 1 then offline[#offline + 1] = uid elseif outcome == 2 then graced[#graced + 1] = uid end
   end
 end
-for i = 5, #ARGV, 2 do
+for i = 5, #ARGV, 3 do
   local uid = ARGV[i]
   local ukey = base .. 'u:' .. uid
   redis.call('HSET', ukey, node, ARGV[i + 1])
+  redis.call('HSETNX', ukey, '!a', ARGV[i + 2])
   redis.call('SADD', nkey, uid)
   redis.call('ZREM', base .. 'grace', uid)
   local status = redis.call('HGET', ukey, '!')
@@ -242,4 +248,34 @@ return result
 /** Open connections of a user on live nodes. ARGV: base, user. */
 export const COUNT = script(`
 return live_count(base .. 'u:' .. ARGV[2])
+`);
+
+/**
+ * An online user chose an availability. ARGV: base, user, availability. Returns 1 when it changed
+ * (the caller announces it), 0 when it was already that or the user is not online.
+ */
+export const SET_AVAILABILITY = script(`
+local ukey = base .. 'u:' .. ARGV[2]
+if redis.call('HEXISTS', ukey, '!') == 0 then return 0 end
+if redis.call('HGET', ukey, '!a') == ARGV[3] then return 0 end
+redis.call('HSET', ukey, '!a', ARGV[3])
+return 1
+`);
+
+/**
+ * Which users are online, with their availability. ARGV: base, default availability, users…
+ * Returns, for each user, the availability when online (as ONLINE decides) or '' when offline.
+ */
+export const STATUSES = script(`
+local fallback = ARGV[2]
+local result = {}
+for i = 3, #ARGV do
+  local ukey = base .. 'u:' .. ARGV[i]
+  local value = ''
+  if redis.call('HGET', ukey, '!') == 'grace' or live_count(ukey) > 0 then
+    value = redis.call('HGET', ukey, '!a') or fallback
+  end
+  result[#result + 1] = value
+end
+return result
 `);

@@ -24,12 +24,13 @@
  */
 import type { Logger } from '../../core/logger.js';
 import type { Presence, PresenceHandler } from '../../core/presence.js';
+import { DEFAULT_AVAILABILITY, isAvailability, type Availability } from '../../protocol/availability.js';
 import { ConnectionWatch, type ConnectionHealth } from './connection-watch.js';
 import { checkKeyPrefix } from './key-prefix.js';
 import { LuaScripts } from './lua-scripts.js';
 import { nodeIdOf } from './node-id.js';
 import { errorMessage, isReady, type RedisScriptClient } from './redis-client.js';
-import { CONNECT, COUNT, DISCONNECT, EXPIRE, GOODBYE, ONLINE, RESYNC, TICK } from './presence-scripts.js';
+import { CONNECT, COUNT, DISCONNECT, EXPIRE, GOODBYE, ONLINE, RESYNC, SET_AVAILABILITY, STATUSES, TICK } from './presence-scripts.js';
 
 export interface RedisPresenceOptions {
   /** A command connection that fails fast while disconnected (`connectRedis`, role `commands`). */
@@ -66,6 +67,11 @@ export class RedisPresence implements Presence {
   readonly #watch: ConnectionWatch;
   /** This node's open connections per user: the truth Redis is resynced from. */
   readonly #sessions = new Map<number, Set<string>>();
+  /**
+   * The availability of the users with connections here, as this node last knew it: what Redis
+   * is refilled with when it lost it, and the answer while Redis is unreachable.
+   */
+  readonly #availability = new Map<number, Availability>();
   readonly #graceTimers = new Map<number, NodeJS.Timeout>();
   readonly #heartbeat: NodeJS.Timeout;
   #handler: PresenceHandler | undefined;
@@ -112,7 +118,7 @@ export class RedisPresence implements Presence {
     this.#handler = handler;
   }
 
-  async connect(userId: number, sessionId: string): Promise<void> {
+  async connect(userId: number, sessionId: string, availability: Availability = DEFAULT_AVAILABILITY): Promise<void> {
     if (this.#stopped) return;
     let sessions = this.#sessions.get(userId);
     if (sessions === undefined) {
@@ -121,8 +127,9 @@ export class RedisPresence implements Presence {
     }
     if (sessions.has(sessionId)) return;
     sessions.add(sessionId);
+    if (!this.#availability.has(userId)) this.#availability.set(userId, availability);
     this.#clearGraceTimer(userId);
-    const reply = await this.#run('connect', CONNECT, [this.nodeId, this.#nodeTimeoutMs, userId, sessions.size]);
+    const reply = await this.#run('connect', CONNECT, [this.nodeId, this.#nodeTimeoutMs, userId, sessions.size, availability]);
     if (reply === undefined) return;
     const [announce, stale] = numbers(reply);
     if (stale === 1) this.#resyncSoon();
@@ -132,7 +139,10 @@ export class RedisPresence implements Presence {
   async disconnect(userId: number, sessionId: string): Promise<void> {
     const sessions = this.#sessions.get(userId);
     if (this.#stopped || sessions === undefined || !sessions.delete(sessionId)) return;
-    if (sessions.size === 0) this.#sessions.delete(userId);
+    if (sessions.size === 0) {
+      this.#sessions.delete(userId);
+      this.#availability.delete(userId);
+    }
     const reply = await this.#run('disconnect', DISCONNECT, [this.nodeId, this.#nodeTimeoutMs, userId, sessions.size, this.#graceMs]);
     if (reply === undefined) return;
     const [outcome, stale, ms] = numbers(reply);
@@ -147,6 +157,34 @@ export class RedisPresence implements Presence {
     if (reply === undefined) return new Set(userIds.filter((id) => this.#sessions.has(id) || this.#graceTimers.has(id)));
     const flags = numbers(reply);
     return new Set(userIds.filter((_, i) => flags[i] === 1));
+  }
+
+  async setAvailability(userId: number, availability: Availability): Promise<void> {
+    if (this.#stopped) return;
+    const known = this.#availability.get(userId);
+    if (known !== undefined) this.#availability.set(userId, availability);
+    const reply = await this.#run('availability', SET_AVAILABILITY, [userId, availability]);
+    // Unanswered (Redis down): this node's view decides, as for everything else meanwhile.
+    const changed = reply === undefined ? known !== undefined && known !== availability : Number(reply) === 1;
+    if (changed) this.#emitAvailability(userId, availability);
+  }
+
+  async statuses(userIds: readonly number[]): Promise<Map<number, Availability>> {
+    const result = new Map<number, Availability>();
+    if (userIds.length === 0) return result;
+    const reply = await this.#run('statuses', STATUSES, [DEFAULT_AVAILABILITY, ...userIds]);
+    if (reply === undefined) {
+      for (const id of userIds) {
+        if (this.#sessions.has(id) || this.#graceTimers.has(id)) result.set(id, this.#availability.get(id) ?? DEFAULT_AVAILABILITY);
+      }
+      return result;
+    }
+    const values = array(reply);
+    userIds.forEach((id, i) => {
+      const value = String(values[i] ?? '');
+      if (value !== '') result.set(id, isAvailability(value) ? value : DEFAULT_AVAILABILITY);
+    });
+    return result;
   }
 
   async connectionCount(userId: number): Promise<number> {
@@ -175,6 +213,7 @@ export class RedisPresence implements Presence {
     await this.#idle;
     const reply = await this.#run('goodbye', GOODBYE, [this.nodeId, this.#graceMs], true);
     this.#sessions.clear();
+    this.#availability.clear();
     if (reply !== undefined) for (const userId of numbers(reply)) this.#emit(userId, 'offline');
   }
 
@@ -185,6 +224,7 @@ export class RedisPresence implements Presence {
   crash(): void {
     this.#stop();
     this.#sessions.clear();
+    this.#availability.clear();
   }
 
   #stop(): void {
@@ -257,7 +297,7 @@ export class RedisPresence implements Presence {
   async #resync(): Promise<void> {
     this.#dirty = false;
     const pairs: (string | number)[] = [];
-    for (const [userId, sessions] of this.#sessions) pairs.push(userId, sessions.size);
+    for (const [userId, sessions] of this.#sessions) pairs.push(userId, sessions.size, this.#availability.get(userId) ?? DEFAULT_AVAILABILITY);
     const reply = await this.#run('resync', RESYNC, [this.nodeId, this.#nodeTimeoutMs, this.#graceMs, ...pairs]);
     if (reply === undefined) return;
     const [online, offline, graced] = array(reply);
@@ -291,6 +331,14 @@ export class RedisPresence implements Presence {
     const left = Number(reply);
     if (left === 0) this.#emit(userId, 'offline');
     else if (left > 0) this.#armGraceTimer(userId, left);
+  }
+
+  #emitAvailability(userId: number, availability: Availability): void {
+    try {
+      this.#handler?.onAvailabilityChange(userId, availability);
+    } catch (error) {
+      this.#logger?.error({ err: error, userId, availability }, 'presence: handler threw');
+    }
   }
 
   #emit(userId: number, status: 'online' | 'offline'): void {

@@ -59,9 +59,12 @@ export function roomRoutes(deps: RoomRoutesDeps): FastifyPluginAsync {
     app.get<{ Params: RoomParams }>('/api/rooms/:room/members', { schema: { params: roomParams } }, async (request) => {
       const user = await requireUser(request);
       const members = await rooms.members(user, request.params.room);
-      const online = await presence.online(members.map((m) => m.id));
+      const online = await presence.statuses(members.map((m) => m.id));
       return {
-        members: members.map((m) => ({ username: m.username, status: online.has(m.id) ? 'online' : 'offline' })),
+        members: members.map((m) => {
+          const availability = online.get(m.id);
+          return availability === undefined ? { username: m.username, status: 'offline' } : { username: m.username, status: 'online', availability };
+        }),
       };
     });
 

@@ -11,6 +11,7 @@ import { publicRoomDirectoryMigration } from './0003-public-room-directory.js';
 import { dmParticipantsMigration } from './0004-dm-participants.js';
 import { usernamePrefixIndexMigration } from './0005-username-prefix-index.js';
 import { roomActivityMigration } from './0006-room-activity.js';
+import { userPresenceMigration } from './0007-user-presence.js';
 
 /** The database handle Kysely gives a migration (typed `Kysely<any>` by Kysely). */
 type MigrationDb = Parameters<Migration['up']>[0];
@@ -23,6 +24,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '0004-dm-participants': dmParticipantsMigration,
   '0005-username-prefix-index': usernamePrefixIndexMigration,
   '0006-room-activity': roomActivityMigration,
+  '0007-user-presence': userPresenceMigration,
 };
 
 /** The migrations as Kysely's `Migrator` takes them, bound to one dialect. */

@@ -11,6 +11,7 @@ import { serverPeopleSearch } from '../people.js';
 import { QuickSwitcher, useRecentRooms } from './QuickSwitcher.js';
 import { openAdjacentRoom, useShortcuts } from './shortcuts.js';
 import { ShortcutsDialog } from './ShortcutsDialog.js';
+import { ProfileCardHost } from './ProfileCard.js';
 import { Sidebar, type DialogKind } from './Sidebar.js';
 
 /** The open room lives in the URL (`#/r/general`), so a reload reopens it. */
@@ -137,6 +138,7 @@ function Chat({ session, onSignedOut }: { readonly session: StoredSession; reado
       {dialog === 'members' && active !== undefined && <MembersDialog store={store} room={active.room} onClose={closeDialog} />}
       {dialog === 'switcher' && <QuickSwitcher store={store} recent={recent} onClose={closeDialog} searchPeople={searchPeople} />}
       {dialog === 'shortcuts' && <ShortcutsDialog onClose={closeDialog} />}
+      <ProfileCardHost store={store} />
     </div>
   );
 }

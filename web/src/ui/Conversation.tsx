@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeTyping } from '../../../src/client/typing-tracker.js';
 import { MAX_TEXT_LENGTH as MAX_TEXT } from '../../../src/protocol/limits.js';
 import type { ChatStore, RoomEntry } from '../chat-store.js';
+import { PRESENCE_LABELS } from '../presence-state.js';
 import { Avatar, PresenceDot } from './Avatar.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { LockIcon, UsersIcon } from './icons.js';
@@ -128,12 +129,12 @@ export function Conversation({ store, entry, onBack, onDialog }: ConversationPro
         <button type="button" class="icon-button back-button" aria-label="Back to rooms" onClick={onBack}>
           ‹
         </button>
-        {partner !== undefined ? <Avatar name={partner} presence={store.presenceOf(partner)} /> : <span class="room-hash big" aria-hidden="true">{entry.visibility === 'private' ? <LockIcon /> : '#'}</span>}
+        {partner !== undefined ? <Avatar name={partner} presence={store.presenceState(partner)} /> : <span class="room-hash big" aria-hidden="true">{entry.visibility === 'private' ? <LockIcon /> : '#'}</span>}
         <div class="conversation-title">
           <h1>{partner ?? entry.room}</h1>
           {partner !== undefined ? (
             <span class="subtitle">
-              <PresenceDot status={store.presenceOf(partner)} /> {store.presenceOf(partner) === 'online' ? 'Online' : 'Offline'}
+              <PresenceDot status={store.presenceState(partner)} /> {PRESENCE_LABELS[store.presenceState(partner)]}
             </span>
           ) : (
             <button type="button" class="subtitle link-button" onClick={() => onDialog('members')} aria-label={`${members.length} members, ${online} online: show members`}>

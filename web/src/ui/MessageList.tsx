@@ -7,6 +7,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatStore, RoomEntry } from '../chat-store.js';
 import { fullDateLabel, groupMessages, timeLabel, toView, type ViewMessage } from '../format.js';
 import { MessageText } from '../markdown/MessageText.js';
+import { ProfileButton } from './ProfileCard.js';
 import { Avatar } from './Avatar.js';
 import { ActivityLine } from './ActivityLine.js';
 import { groupActivity } from '../activity.js';
@@ -247,10 +248,14 @@ export function MessageList({ store, entry }: { readonly store: ChatStore; reado
             const own = item.from.toLowerCase() === mine;
             return (
               <li key={item.key} class={`group${own ? ' own' : ''}`}>
-                <Avatar name={item.from} />
+                <ProfileButton username={item.from} hidden>
+                  <Avatar name={item.from} />
+                </ProfileButton>
                 <div class="group-body">
                   <div class="group-head">
-                    <span class="author">{item.from}</span>
+                    <ProfileButton username={item.from} class="author">
+                      {item.from}
+                    </ProfileButton>
                     <time dateTime={item.ts} title={fullDateLabel(new Date(item.ts))}>
                       {timeLabel(new Date(item.ts))}
                     </time>

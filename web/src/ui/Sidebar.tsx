@@ -4,6 +4,8 @@ import { Avatar } from './Avatar.js';
 import { IS_MAC } from './shortcuts.js';
 import { LockIcon, PlusIcon, SearchIcon } from './icons.js';
 import { KeyboardIcon } from './ShortcutsDialog.js';
+import { PRESENCE_LABELS } from '../presence-state.js';
+import { StatusMenu } from './StatusMenu.js';
 
 export type DialogKind = 'new-room' | 'browse' | 'new-dm' | 'invite' | 'members' | 'switcher' | 'shortcuts';
 
@@ -40,14 +42,14 @@ export function Sidebar({ store, onOpen, onDialog, onSignOut }: SidebarProps) {
           data-room={entry.room}
         >
           {partner !== undefined ? (
-            <Avatar name={partner} presence={store.presenceOf(partner)} small />
+            <Avatar name={partner} presence={store.presenceState(partner)} small />
           ) : (
             <span class="room-hash" aria-hidden="true">
               {entry.visibility === 'private' ? <LockIcon /> : '#'}
             </span>
           )}
           <span class="room-name">{partner ?? entry.room}</span>
-          {partner !== undefined && <span class="visually-hidden">({store.presenceOf(partner)})</span>}
+          {partner !== undefined && <span class="visually-hidden">({PRESENCE_LABELS[store.presenceState(partner)]})</span>}
           <Badge count={unread} />
         </button>
       </li>
@@ -101,10 +103,7 @@ export function Sidebar({ store, onOpen, onDialog, onSignOut }: SidebarProps) {
         </section>
       </div>
       <footer class="sidebar-footer">
-        <Avatar name={store.me} presence={store.connection.status === 'open' ? 'online' : 'offline'} small />
-        <span class="me" title="Signed in as">
-          {store.me}
-        </span>
+        <StatusMenu store={store} />
         <button type="button" class="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => onDialog('shortcuts')}>
           <KeyboardIcon />
         </button>

@@ -6,6 +6,8 @@ import { ROOM_SLUG_PATTERN as ROOM_SLUG, USERNAME_PATTERN as USERNAME } from '..
 import type { ChatStore } from '../chat-store.js';
 import { PresenceDot } from './Avatar.js';
 import { CreateRoomConfirm } from './CreateRoomConfirm.js';
+import { PRESENCE_LABELS } from '../presence-state.js';
+import { ProfileButton } from './ProfileCard.js';
 import { Dialog } from './Dialog.js';
 import { UserPicker } from './UserPicker.js';
 
@@ -385,9 +387,11 @@ export function MembersDialog({ store, onClose, room }: Props & { readonly room:
       <ul class="member-list">
         {members.map((member) => (
           <li key={member.username}>
-            <PresenceDot status={member.status} />
-            <span class="member-name">{member.username}</span>
-            <span class="muted">{member.status}</span>
+            <PresenceDot status={store.presenceState(member.username)} />
+            <ProfileButton username={member.username} class="member-name" afterMessage={onClose}>
+              {member.username}
+            </ProfileButton>
+            <span class="muted">{PRESENCE_LABELS[store.presenceState(member.username)]}</span>
             {member.username.toLowerCase() !== store.me.toLowerCase() && (
               <button type="button" class="ghost small" onClick={() => message(member.username)} aria-label={`Message ${member.username}`}>
                 Message
