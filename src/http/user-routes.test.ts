@@ -81,8 +81,8 @@ describe('user routes', () => {
   test('looks a user up by name in any letter case; an unknown or malformed name is 404 not_found', async () => {
     const found = await get('/api/users/alice');
     assert.equal(found.statusCode, 200);
-    assert.deepEqual(found.json(), { user: { username: 'Alice' } });
-    assert.deepEqual((await get('/api/users/BOBBY')).json(), { user: { username: 'BOBBY' } });
+    assert.deepEqual(found.json(), { user: { username: 'Alice', status: 'offline' } });
+    assert.deepEqual((await get('/api/users/BOBBY')).json(), { user: { username: 'BOBBY', status: 'offline' } });
     for (const name of ['nobody', 'no%20body', 'al%25', 'x']) {
       const missing = await get(`/api/users/${name}`);
       assert.equal(missing.statusCode, 404, name);
