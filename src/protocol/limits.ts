@@ -5,3 +5,5 @@ export const MAX_TEXT_LENGTH = 4000;
 /** The most messages one history page returns. */
 export const MAX_HISTORY_LIMIT = 200;
 export const DEFAULT_HISTORY_LIMIT = 50;
+/** The zxcvbn score (0-4) a new password must reach unless `PASSWORD_MIN_SCORE` says otherwise. */
+export const DEFAULT_PASSWORD_MIN_SCORE = 3;

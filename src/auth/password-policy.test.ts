@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { HubError } from '../core/errors.js';
+import { MAX_ESTIMATED_LENGTH, estimatePassword } from '../protocol/password-strength.js';
+import { PasswordPolicy } from './password-policy.js';
+
+function weak(error: unknown): boolean {
+  return error instanceof HubError && error.code === 'weak_password';
+}
+
+describe('PasswordPolicy', () => {
+  const policy = new PasswordPolicy({ minScore: 3 });
+
+  test('refuses what the user test found accepted, and other guessable passwords', () => {
+    for (const password of ['        ', 'password', 'Password1', '12345678', 'qwertyuiop', 'abcdefgh', 'hunter2hunter2', 'iloveyou']) {
+      assert.throws(() => policy.check(password, 'someone'), weak, JSON.stringify(password));
+    }
+  });
+
+  test('accepts passphrases and random strings', () => {
+    for (const password of ['correct horse battery staple', 'velvet otter canyon drums', 'kZ9#qL2!mR', 'Tr0ub4dour&3-x']) {
+      assert.doesNotThrow(() => policy.check(password, 'someone'), JSON.stringify(password));
+    }
+  });
+
+  test('the username makes a password built on it weaker', () => {
+    assert.doesNotThrow(() => policy.check('marguerite42!', 'somebody'));
+    assert.throws(() => policy.check('marguerite42!', 'marguerite'), weak);
+    // Any letter case of it.
+    assert.throws(() => policy.check('marguerite42!', 'Marguerite'), weak);
+    assert.equal(estimatePassword('marguerite42!', ['marguerite']).warning, 'A password that contains your username is easy to guess.');
+  });
+
+  test("the message is zxcvbn's advice in words, without the password", () => {
+    const error = (() => {
+      try {
+        policy.check('password', 'someone');
+      } catch (caught) {
+        return caught as HubError;
+      }
+      return assert.fail('expected weak_password');
+    })();
+    assert.equal(error.message, 'password too weak: This is one of the most used passwords. Add more words that are less common.');
+    // Short and random: zxcvbn names no pattern, the message still gives a reason.
+    const estimate = estimatePassword('x7Kp2mQa', []);
+    assert.equal(estimate.warning, undefined);
+    assert.ok(estimate.score < 3);
+    assert.throws(() => policy.check('x7Kp2mQa', 'someone'), (error: Error) => weak(error) && /^password too weak: This password would be easy to guess\. \S/.test(error.message));
+  });
+
+  test('the minimum score is a setting; 0 estimates nothing', () => {
+    assert.doesNotThrow(() => new PasswordPolicy({ minScore: 0 }).check('password', 'someone'));
+    assert.doesNotThrow(() => new PasswordPolicy({ minScore: 1 }).check('hunter2hunter2', 'someone'));
+    assert.throws(() => new PasswordPolicy({ minScore: 4 }).check('correct horse', 'someone'), weak);
+  });
+
+  test('estimates only the first 64 characters, so long input stays fast', () => {
+    // Weak in its first 64 characters: weak, whatever follows.
+    assert.throws(() => policy.check(`${'a'.repeat(MAX_ESTIMATED_LENGTH)}kZ9#qL2!mR`, 'someone'), weak);
+    // The slowest shapes we found (symbol-heavy l33t repeats), at the 256 characters the schema
+    // allows. CPU time, not wall time: the test machine is shared, and a descheduled thread is
+    // not a blocked event loop. Measured 2-8 ms each with l33tMaxSubstitutions 8 (30-80 ms with
+    // zxcvbn's default of 100); the bound is loose so that a busy CI machine passes.
+    const worst = ['aB3$'.repeat(64), '@4$5!1|0'.repeat(32), '1337'.repeat(64), 'P4ssw0rd!'.repeat(28), 'kZ9#'.repeat(64)];
+    let slowest = 0;
+    for (let round = 0; round < 3; round++) {
+      for (const password of worst) {
+        const started = process.cpuUsage();
+        estimatePassword(password, ['someone']);
+        const used = process.cpuUsage(started);
+        if (round > 0) slowest = Math.max(slowest, (used.user + used.system) / 1000);
+      }
+    }
+    assert.ok(slowest < 40, `slowest estimate ${slowest.toFixed(1)} ms of CPU`);
+  });
+});
