@@ -76,6 +76,7 @@ export class ChatStore {
   version = 0;
 
   readonly #listeners = new Set<() => void>();
+  readonly #liveListeners = new Set<(message: Message) => void>();
   readonly #typingIn = new TypingTracker((room, users) => {
     const entry = this.rooms.get(room);
     if (entry === undefined) return;
@@ -116,6 +117,16 @@ export class ChatStore {
   subscribe(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` with each message that arrives live, after the store took it in: never one
+   * replayed after a reconnect (the welcome counted those already) nor history. Mine included
+   * (from this tab or another device). For sounds and notifications.
+   */
+  onLiveMessage(listener: (message: Message) => void): () => void {
+    this.#liveListeners.add(listener);
+    return () => this.#liveListeners.delete(listener);
   }
 
   start(): void {
@@ -545,6 +556,7 @@ export class ChatStore {
       entry.unread++;
     }
     this.#changed();
+    if (!counted) for (const listener of this.#liveListeners) listener(message);
   }
 
   #onSend(update: SendUpdate): void {

@@ -1,6 +1,7 @@
 /** The app: the sign-in screen, or the chat (sidebar, conversation, banner, dialogs). */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ChatStore } from '../chat-store.js';
+import { useNotificationCenter } from '../notifications/use-notifications.js';
 import { clearSession, loadSession, signOut, type StoredSession } from '../session.js';
 import { AuthScreen } from './AuthScreen.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
@@ -25,6 +26,7 @@ function Chat({ session, onSignedOut }: { readonly session: StoredSession; reado
   useStore(store);
   const [dialog, setDialog] = useState<DialogKind | undefined>(undefined);
   const closeDialog = useCallback(() => setDialog(undefined), []);
+  const notifications = useNotificationCenter(store, { open: (room) => void store.open(room) });
 
   useEffect(() => {
     store.start();
@@ -62,8 +64,10 @@ function Chat({ session, onSignedOut }: { readonly session: StoredSession; reado
       const hash = store.active === undefined ? '#/' : `#/r/${encodeURIComponent(store.active)}`;
       if (location.hash !== hash) history.replaceState(null, '', hash);
     }
-    const unread = store.unreadTotal();
+    // Muted rooms are left out of the count (their badges stay quiet too).
+    const unread = notifications.unreadTotal();
     document.title = unread > 0 ? `(${unread}) hubbub` : 'hubbub';
+    notifications.showOnFavicon(unread);
   });
 
   return (

@@ -1,5 +1,6 @@
 /** Rooms and conversations, with unread badges and presence; the user's menu. */
 import type { ChatStore, RoomEntry } from '../chat-store.js';
+import { MutedMark, NotificationSettingsButton, useIsMuted } from '../notifications/NotificationControls.js';
 import { Avatar } from './Avatar.js';
 import { LockIcon, PlusIcon, SearchIcon } from './icons.js';
 
@@ -12,10 +13,10 @@ export interface SidebarProps {
   readonly onSignOut: () => void;
 }
 
-function Badge({ count }: { readonly count: number }) {
+function Badge({ count, quiet = false }: { readonly count: number; readonly quiet?: boolean }) {
   if (count <= 0) return null;
   return (
-    <span class="badge" aria-label={`${count} unread`}>
+    <span class={quiet ? 'badge badge-quiet' : 'badge'} aria-label={`${count} unread`}>
       {count > 99 ? '99+' : count}
     </span>
   );
@@ -23,15 +24,17 @@ function Badge({ count }: { readonly count: number }) {
 
 export function Sidebar({ store, onOpen, onDialog, onSignOut }: SidebarProps) {
   const { rooms, direct } = store.myRooms();
+  const isMuted = useIsMuted(store);
   const item = (entry: RoomEntry) => {
     const partner = store.dmPartner(entry.room);
     const active = store.active === entry.room;
     const unread = active ? 0 : entry.unread;
+    const muted = isMuted(entry.room);
     return (
       <li key={entry.room}>
         <button
           type="button"
-          class={`room-link${active ? ' active' : ''}${unread > 0 ? ' unread' : ''}`}
+          class={`room-link${active ? ' active' : ''}${unread > 0 && !muted ? ' unread' : ''}`}
           aria-current={active ? 'page' : undefined}
           onClick={() => onOpen(entry.room)}
           data-room={entry.room}
@@ -45,7 +48,8 @@ export function Sidebar({ store, onOpen, onDialog, onSignOut }: SidebarProps) {
           )}
           <span class="room-name">{partner ?? entry.room}</span>
           {partner !== undefined && <span class="visually-hidden">({store.presenceOf(partner)})</span>}
-          <Badge count={unread} />
+          <MutedMark muted={muted} />
+          <Badge count={unread} quiet={muted} />
         </button>
       </li>
     );
@@ -89,6 +93,7 @@ export function Sidebar({ store, onOpen, onDialog, onSignOut }: SidebarProps) {
         <span class="me" title="Signed in as">
           {store.me}
         </span>
+        <NotificationSettingsButton store={store} />
         <button type="button" class="ghost" onClick={onSignOut}>
           Sign out
         </button>
