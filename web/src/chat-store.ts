@@ -77,6 +77,8 @@ export class ChatStore {
 
   readonly #listeners = new Set<() => void>();
   readonly #liveListeners = new Set<(message: Message) => void>();
+  /** Per room, the last seq the latest welcome reported: a resume replays up to it, no further. */
+  readonly #welcomeSeqs = new Map<string, number>();
   readonly #typingIn = new TypingTracker((room, users) => {
     const entry = this.rooms.get(room);
     if (entry === undefined) return;
@@ -121,8 +123,8 @@ export class ChatStore {
 
   /**
    * Calls `listener` with each message that arrives live, after the store took it in: never one
-   * replayed after a reconnect (the welcome counted those already) nor history. Mine included
-   * (from this tab or another device). For sounds and notifications.
+   * replayed after a reconnect (at or below the seq the welcome reported) nor history. Mine
+   * included (from this tab or another device). For sounds and notifications.
    */
   onLiveMessage(listener: (message: Message) => void): () => void {
     this.#liveListeners.add(listener);
@@ -458,6 +460,8 @@ export class ChatStore {
     });
     c.on('welcome', (welcome) => {
       const listed = new Set(welcome.rooms.map((state) => state.room));
+      this.#welcomeSeqs.clear();
+      for (const state of welcome.rooms) this.#welcomeSeqs.set(state.room, state.lastSeq);
       // Rooms left while this tab was disconnected (in another tab, say): the welcome lists
       // every room of mine, so one it leaves out, and that I knew of before connecting, is gone.
       for (const entry of [...this.rooms.values()]) {
@@ -556,7 +560,9 @@ export class ChatStore {
       entry.unread++;
     }
     this.#changed();
-    if (!counted) for (const listener of this.#liveListeners) listener(message);
+    // Not `counted`: a room listing that overtook a live message also counts it, and it is live.
+    const replayed = message.seq <= (this.#welcomeSeqs.get(message.room) ?? 0);
+    if (!replayed) for (const listener of this.#liveListeners) listener(message);
   }
 
   #onSend(update: SendUpdate): void {
