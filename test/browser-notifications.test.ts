@@ -193,6 +193,17 @@ describe('notifications and the sign-up meter in Chromium', { skip }, () => {
     assert.equal(second!.body, `${'x'.repeat(139)}…`);
     assert.equal(await chimes(alice), 3, 'one chime for the pair');
 
+    // Opening the conversation closes its notification (the latest of its tag).
+    await setHidden(alice, false);
+    await alice.locator(`.sidebar [data-room="${DM}"]`).click();
+    await alice.getByRole('heading', { name: 'carol' }).waitFor();
+    await until(() => alice.evaluate('window.__notes.at(-1).closed') as Promise<boolean>, 'the notification closed once its conversation is open');
+    await alice.locator('.sidebar [data-room="general"]').click();
+    await alice.getByRole('heading', { name: 'general' }).waitFor();
+    await setHidden(alice, true);
+    await carolSays('click me');
+    await until(async () => (await notes(alice)).length === 3, 'a third notification');
+
     // A click on the notification brings the conversation up.
     await alice.evaluate("window.__notes.at(-1).onclick(new Event('click'))");
     await setHidden(alice, false);
@@ -208,9 +219,9 @@ describe('notifications and the sign-up meter in Chromium', { skip }, () => {
     const otherDm = other.locator(`.sidebar [data-room="${DM}"]`);
     await otherDm.waitFor();
 
-    await alice.getByRole('button', { name: 'Mute carol' }).click();
-    await alice.getByRole('button', { name: 'Unmute carol' }).waitFor();
-    assert.equal(await alice.getByRole('button', { name: 'Unmute carol' }).getAttribute('aria-pressed'), 'true');
+    await alice.getByRole('button', { name: 'Mute carol', exact: true }).click();
+    await alice.getByRole('button', { name: 'Unmute carol', exact: true }).waitFor();
+    assert.equal(await alice.getByRole('button', { name: 'Mute carol', exact: true }).count(), 0);
     // The other tab shows it muted too (the storage event).
     await otherDm.locator('.muted-mark').waitFor();
     assert.equal(await otherDm.locator('.muted-mark .visually-hidden').textContent(), '(muted)');
@@ -239,8 +250,8 @@ describe('notifications and the sign-up meter in Chromium', { skip }, () => {
 
     // Unmuted: counted again, and the favicon carries the count (redrawn when it changes).
     await dm.click();
-    await alice.getByRole('button', { name: 'Unmute carol' }).click();
-    await alice.getByRole('button', { name: 'Mute carol' }).waitFor();
+    await alice.getByRole('button', { name: 'Unmute carol', exact: true }).click();
+    await alice.getByRole('button', { name: 'Mute carol', exact: true }).waitFor();
     await alice.screenshot({ path: join(SHOTS, 'conversation-light.png') });
     await alice.locator('.sidebar [data-room="general"]').click();
     await alice.getByRole('heading', { name: 'general' }).waitFor();

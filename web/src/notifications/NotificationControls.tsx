@@ -29,7 +29,9 @@ export function MuteButton({ store, room, name }: { readonly store: ChatStore; r
     <button
       type="button"
       class="ghost mute-button"
-      aria-pressed={muted}
+      // The label says what a click does (not aria-pressed as well: a toggle whose name also
+      // flips reads as a double negative).
+      data-muted={muted}
       aria-label={muted ? `Unmute ${name}` : `Mute ${name}`}
       title={muted ? 'Sounds, notifications and the unread count are back on' : 'No sound or notification; the unread count stays quiet'}
       onClick={() => center.setMuted(room, !muted)}

@@ -22,6 +22,9 @@ export async function requestDesktopPermission(): Promise<DesktopPermission> {
   }
 }
 
+/** The notification on show for each conversation (its tag), to close once the conversation is read. */
+const shown = new Map<string, Notification>();
+
 /**
  * Shows `notice`; a click on it brings this tab forward and calls `onClick`. Silent: the app's
  * own chime (if the user wants one) is the only sound, so the sound setting covers both.
@@ -30,6 +33,10 @@ export function showDesktopNotification(notice: DesktopNotice, onClick: (room: s
   if (desktopPermission() !== 'granted') return;
   try {
     const notification = new Notification(notice.title, { body: notice.body, tag: notice.tag, silent: true });
+    shown.set(notice.tag, notification);
+    notification.onclose = () => {
+      if (shown.get(notice.tag) === notification) shown.delete(notice.tag);
+    };
     notification.onclick = () => {
       window.focus();
       onClick(notice.room);
@@ -38,4 +45,10 @@ export function showDesktopNotification(notice: DesktopNotice, onClick: (room: s
   } catch {
     // Some browsers (Chrome on Android) only show notifications from a service worker.
   }
+}
+
+/** Closes the notification of conversation `tag`, if one is on show: the user is reading it. */
+export function closeDesktopNotification(tag: string): void {
+  shown.get(tag)?.close();
+  shown.delete(tag);
 }

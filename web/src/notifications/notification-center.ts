@@ -5,7 +5,7 @@
  */
 import type { Message } from '../../../src/protocol/events.js';
 import type { ChatStore } from '../chat-store.js';
-import { desktopPermission, requestDesktopPermission, showDesktopNotification, type DesktopPermission } from './desktop.js';
+import { closeDesktopNotification, desktopPermission, requestDesktopPermission, showDesktopNotification, type DesktopPermission } from './desktop.js';
 import { FaviconBadge } from './favicon-badge.js';
 import { MutedRooms } from './muted-rooms.js';
 import { NotificationSettings, type NotificationPrefs } from './notification-settings.js';
@@ -45,6 +45,10 @@ export class NotificationCenter {
     });
     this.#disposers.push(
       store.onLiveMessage((message: Message) => notifier.handle(message)),
+      // A conversation on screen is being read: its notification has done its job.
+      store.subscribe(() => {
+        if (store.active !== undefined && document.visibilityState === 'visible') closeDesktopNotification(store.active);
+      }),
       unlockSoundOnGesture(),
       () => this.#muted.dispose(),
       () => this.#settings.dispose(),
