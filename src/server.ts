@@ -83,8 +83,8 @@ async function wire(
 
   const accessTokens = new AccessTokens({ secret, ttlSeconds: config.accessTokenTtlSeconds });
   const refreshTokens = new RefreshTokens(store, { ttlSeconds: config.refreshTokenTtlSeconds });
-  // Built here, once: the estimator ranks its dictionaries when it is made (about 100 ms).
-  const passwordPolicy = new PasswordPolicy({ minScore: config.passwordMinScore });
+  // Loaded here, once: the estimator ranks its dictionaries when it is made (about 100 ms).
+  const passwordPolicy = await PasswordPolicy.load({ minScore: config.passwordMinScore });
   const accounts = new AccountService({ store, accessTokens, refreshTokens, config, logger, passwordPolicy });
   const tokens: TokenVerifier = { verify: (token) => accounts.authenticateToken(token) };
 

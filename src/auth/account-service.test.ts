@@ -23,14 +23,14 @@ async function externalToken(username: string): Promise<string> {
   return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(username).setIssuedAt(now).setExpirationTime(now + 300).sign(new TextEncoder().encode(SECRET));
 }
 
-function accountService(store: SqlStore, externalTokens: boolean): AccountService {
+async function accountService(store: SqlStore, externalTokens: boolean): Promise<AccountService> {
   return new AccountService({
     store,
     accessTokens: new AccessTokens({ secret: SECRET, ttlSeconds: 900 }),
     refreshTokens: new RefreshTokens(store, { ttlSeconds: 3600 }),
     config: { externalTokens },
     logger: silentLogger,
-    passwordPolicy: new PasswordPolicy({ minScore: 3 }),
+    passwordPolicy: await PasswordPolicy.load({ minScore: 3 }),
   });
 }
 
@@ -48,7 +48,7 @@ describe('AccountService', () => {
 
   before(async () => {
     store = await openStore('sqlite::memory:');
-    accounts = accountService(store, true);
+    accounts = await accountService(store, true);
   });
   after(async () => {
     await store.close();
@@ -113,7 +113,7 @@ describe('AccountService', () => {
   });
 
   test('with EXTERNAL_TOKENS=false an unknown user is unauthorized', async () => {
-    const strict = accountService(store, false);
+    const strict = await accountService(store, false);
     await assert.rejects(strict.authenticate(await externalToken('erin')), hubError('unauthorized'));
     assert.equal(await store.findUserByName('erin'), undefined);
     // Known users are still fine.
@@ -186,7 +186,7 @@ for (const [name, open] of [
     before(async () => {
       database = await open!();
       store = await openStore(database.url);
-      accounts = accountService(store, true);
+      accounts = await accountService(store, true);
     });
     after(async () => {
       await store?.close();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { HubError } from '../core/errors.js';
 import { MAX_ESTIMATED_LENGTH, estimatePassword, passwordEstimator } from '../protocol/password-strength.js';
 import { PasswordPolicy } from './password-policy.js';
@@ -9,32 +9,36 @@ function weak(error: unknown): boolean {
 }
 
 describe('PasswordPolicy', () => {
-  const policy = new PasswordPolicy({ minScore: 3 });
+  const policies = new Map<number, PasswordPolicy>();
+  before(async () => {
+    for (const minScore of [0, 1, 3, 4]) policies.set(minScore, await PasswordPolicy.load({ minScore }));
+  });
+  const policyOf = (minScore: number): PasswordPolicy => policies.get(minScore)!;
 
   test('refuses what the user test found accepted, and other guessable passwords', () => {
     for (const password of ['        ', 'password', 'Password1', '12345678', 'qwertyuiop', 'abcdefgh', 'hunter2hunter2', 'iloveyou']) {
-      assert.throws(() => policy.check(password, 'someone'), weak, JSON.stringify(password));
+      assert.throws(() => policyOf(3).check(password, 'someone'), weak, JSON.stringify(password));
     }
   });
 
   test('accepts passphrases and random strings', () => {
     for (const password of ['correct horse battery staple', 'velvet otter canyon drums', 'kZ9#qL2!mR', 'Tr0ub4dour&3-x']) {
-      assert.doesNotThrow(() => policy.check(password, 'someone'), JSON.stringify(password));
+      assert.doesNotThrow(() => policyOf(3).check(password, 'someone'), JSON.stringify(password));
     }
   });
 
   test('the username makes a password built on it weaker', () => {
-    assert.doesNotThrow(() => policy.check('marguerite42!', 'somebody'));
-    assert.throws(() => policy.check('marguerite42!', 'marguerite'), weak);
+    assert.doesNotThrow(() => policyOf(3).check('marguerite42!', 'somebody'));
+    assert.throws(() => policyOf(3).check('marguerite42!', 'marguerite'), weak);
     // Any letter case of it.
-    assert.throws(() => policy.check('marguerite42!', 'Marguerite'), weak);
+    assert.throws(() => policyOf(3).check('marguerite42!', 'Marguerite'), weak);
     assert.equal(estimatePassword('marguerite42!', ['marguerite']).warning, 'A password that contains your username is easy to guess.');
   });
 
   test("the message is zxcvbn's advice in words, without the password", () => {
     const error = (() => {
       try {
-        policy.check('password', 'someone');
+        policyOf(3).check('password', 'someone');
       } catch (caught) {
         return caught as HubError;
       }
@@ -45,18 +49,18 @@ describe('PasswordPolicy', () => {
     const estimate = estimatePassword('x7Kp2mQa', []);
     assert.equal(estimate.warning, undefined);
     assert.ok(estimate.score < 3);
-    assert.throws(() => policy.check('x7Kp2mQa', 'someone'), (error: Error) => weak(error) && /^password too weak: This password would be easy to guess\. \S/.test(error.message));
+    assert.throws(() => policyOf(3).check('x7Kp2mQa', 'someone'), (error: Error) => weak(error) && /^password too weak: This password would be easy to guess\. \S/.test(error.message));
   });
 
   test('the minimum score is a setting; 0 estimates nothing', () => {
-    assert.doesNotThrow(() => new PasswordPolicy({ minScore: 0 }).check('password', 'someone'));
-    assert.doesNotThrow(() => new PasswordPolicy({ minScore: 1 }).check('hunter2hunter2', 'someone'));
-    assert.throws(() => new PasswordPolicy({ minScore: 4 }).check('correct horse', 'someone'), weak);
+    assert.doesNotThrow(() => policyOf(0).check('password', 'someone'));
+    assert.doesNotThrow(() => policyOf(1).check('hunter2hunter2', 'someone'));
+    assert.throws(() => policyOf(4).check('correct horse', 'someone'), weak);
   });
 
   test('estimates only the first 64 characters, so long input stays cheap', () => {
     // Weak in its first 64 characters: weak, whatever follows.
-    assert.throws(() => policy.check(`${'a'.repeat(MAX_ESTIMATED_LENGTH)}kZ9#qL2!mR`, 'someone'), weak);
+    assert.throws(() => policyOf(3).check(`${'a'.repeat(MAX_ESTIMATED_LENGTH)}kZ9#qL2!mR`, 'someone'), weak);
     // What zxcvbn estimates is the first 64 characters (all 256 that the schema allows cost
     // several times more on the slowest shapes).
     assert.equal(passwordEstimator().check('x'.repeat(300)).password.length, MAX_ESTIMATED_LENGTH);

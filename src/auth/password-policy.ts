@@ -5,7 +5,7 @@
  * the request schema's.)
  */
 import { HubError } from '../core/errors.js';
-import { estimatePassword, describeWeakPassword, passwordEstimator, type PasswordEstimate } from '../protocol/password-strength.js';
+import type * as Strength from '../protocol/password-strength.js';
 
 /** What `PasswordPolicy` needs. */
 export interface PasswordPolicyOptions {
@@ -13,14 +13,26 @@ export interface PasswordPolicyOptions {
   readonly minScore: number;
 }
 
-/** Checks new passwords against the minimum score; one per server, built at start-up. */
+/** Checks new passwords against the minimum score; one per server, made at start-up by `load`. */
 export class PasswordPolicy {
   readonly #minScore: number;
+  readonly #strength: typeof Strength | undefined;
 
-  constructor(options: PasswordPolicyOptions) {
-    this.#minScore = options.minScore;
-    // Build the estimator (and rank its dictionaries) now, not in the first registration.
-    if (this.#minScore > 0) passwordEstimator();
+  /**
+   * Loads the estimator and ranks its dictionaries (about 100 ms), once, at start-up rather than
+   * in the first registration. Imported here, not at the top: the CLI's other commands (`chat`,
+   * `tail`, `config`) load the server's modules too, and need none of zxcvbn's dictionaries.
+   */
+  static async load(options: PasswordPolicyOptions): Promise<PasswordPolicy> {
+    if (options.minScore === 0) return new PasswordPolicy(0, undefined);
+    const strength = await import('../protocol/password-strength.js');
+    strength.passwordEstimator();
+    return new PasswordPolicy(options.minScore, strength);
+  }
+
+  private constructor(minScore: number, strength: typeof Strength | undefined) {
+    this.#minScore = minScore;
+    this.#strength = strength;
   }
 
   /**
@@ -28,9 +40,9 @@ export class PasswordPolicy {
    * password is neither logged nor echoed: the message holds zxcvbn's advice only.
    */
   check(password: string, username: string): void {
-    if (this.#minScore === 0) return;
-    const estimate: PasswordEstimate = estimatePassword(password, [username]);
+    if (this.#strength === undefined) return;
+    const estimate = this.#strength.estimatePassword(password, [username]);
     if (estimate.score >= this.#minScore) return;
-    throw new HubError('weak_password', `password too weak: ${describeWeakPassword(estimate)}`);
+    throw new HubError('weak_password', `password too weak: ${this.#strength.describeWeakPassword(estimate)}`);
   }
 }

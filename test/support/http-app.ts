@@ -58,7 +58,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const metrics = createMetrics();
   const accessTokens = new AccessTokens({ secret: TEST_SECRET, ttlSeconds: config.accessTokenTtlSeconds });
   const refreshTokens = new RefreshTokens(store, { ttlSeconds: config.refreshTokenTtlSeconds });
-  const passwordPolicy = new PasswordPolicy({ minScore: config.passwordMinScore });
+  const passwordPolicy = await PasswordPolicy.load({ minScore: config.passwordMinScore });
   const accounts = new AccountService({ store, accessTokens, refreshTokens, config, logger, passwordPolicy });
   const app = await createHttpApp({
     config,
