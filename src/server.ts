@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AccessTokens } from './auth/access-tokens.js';
 import { AccountService } from './auth/account-service.js';
+import { PasswordPolicy } from './auth/password-policy.js';
 import { RefreshTokens } from './auth/refresh-tokens.js';
 import type { Config } from './config/config.js';
 import { resolveJwtSecret } from './config/jwt-secret.js';
@@ -84,7 +85,9 @@ async function wire(
 
   const accessTokens = new AccessTokens({ secret, ttlSeconds: config.accessTokenTtlSeconds });
   const refreshTokens = new RefreshTokens(store, { ttlSeconds: config.refreshTokenTtlSeconds });
-  const accounts = new AccountService({ store, accessTokens, refreshTokens, config, logger });
+  // Loaded here, once: the estimator ranks its dictionaries when it is made (about 100 ms).
+  const passwordPolicy = await PasswordPolicy.load({ minScore: config.passwordMinScore });
+  const accounts = new AccountService({ store, accessTokens, refreshTokens, config, logger, passwordPolicy });
   const tokens: TokenVerifier = { verify: (token) => accounts.authenticateToken(token) };
 
   const engines = await createEngines(config, logger as Logger, metrics.registry);

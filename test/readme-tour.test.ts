@@ -40,8 +40,11 @@ describe('the README tour', () => {
     assert.equal(sessions.length, 3, 'three sessions: bob, alice, bob again');
     const [bobLines, aliceLines, bobLater] = sessions as [string[], string[], string[]];
     const register = async (username: string, password: string): Promise<string> => (await t.http().register(username, password)).accessToken;
-    const alice = await register('alice', 'correct horse');
-    const bob = await register('bob', 'battery staple');
+    // With the README's own passwords, so that a password the server would refuse cannot stay there.
+    const passwords = new Map([...tour.matchAll(/"username":"(\w+)","password":"([^"]+)"/g)].map((m) => [m[1]!, m[2]!]));
+    assert.deepEqual([...passwords.keys()], ['alice', 'bob']);
+    const alice = await register('alice', passwords.get('alice')!);
+    const bob = await register('bob', passwords.get('bob')!);
     // The README prints the rooms answer right after its curl command.
     const shownRooms = /curl -s localhost:3000\/api\/rooms [^\n]*\n(.*)\n/.exec(tour)?.[1];
     const rooms = await fetch(`${t.url}/api/rooms`, { headers: { authorization: `Bearer ${alice}` } });

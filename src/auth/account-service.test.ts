@@ -13,6 +13,7 @@ import { openStore } from '../store/open-store.js';
 import type { SqlStore } from '../store/sql-store.js';
 import { AccessTokens } from './access-tokens.js';
 import { AccountService } from './account-service.js';
+import { PasswordPolicy } from './password-policy.js';
 import { RefreshTokens } from './refresh-tokens.js';
 
 const SECRET = 'account-service-test-secret-0123456789abcdef';
@@ -22,13 +23,14 @@ async function externalToken(username: string): Promise<string> {
   return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(username).setIssuedAt(now).setExpirationTime(now + 300).sign(new TextEncoder().encode(SECRET));
 }
 
-function accountService(store: SqlStore, externalTokens: boolean): AccountService {
+async function accountService(store: SqlStore, externalTokens: boolean): Promise<AccountService> {
   return new AccountService({
     store,
     accessTokens: new AccessTokens({ secret: SECRET, ttlSeconds: 900 }),
     refreshTokens: new RefreshTokens(store, { ttlSeconds: 3600 }),
     config: { externalTokens },
     logger: silentLogger,
+    passwordPolicy: await PasswordPolicy.load({ minScore: 3 }),
   });
 }
 
@@ -46,14 +48,14 @@ describe('AccountService', () => {
 
   before(async () => {
     store = await openStore('sqlite::memory:');
-    accounts = accountService(store, true);
+    accounts = await accountService(store, true);
   });
   after(async () => {
     await store.close();
   });
 
   test('register returns the session shape and stores a hash, not the password', async () => {
-    const session = await accounts.register('Alice', 'correct horse');
+    const session = await accounts.register('Alice', 'correct horse battery staple');
     assert.deepEqual(Object.keys(session).sort(), ['accessToken', 'expiresIn', 'refreshToken', 'user']);
     assert.equal(session.user.username, 'Alice');
     assert.equal(session.expiresIn, 900);
@@ -63,25 +65,25 @@ describe('AccountService', () => {
   });
 
   test('a taken username (in any case) is username_taken', async () => {
-    await assert.rejects(accounts.register('ALICE', 'another password'), hubError('username_taken'));
+    await assert.rejects(accounts.register('ALICE', 'another password for alice'), hubError('username_taken'));
   });
 
   test('login: right password works, wrong password and unknown user fail alike', async () => {
-    const session = await accounts.login('alice', 'correct horse');
+    const session = await accounts.login('alice', 'correct horse battery staple');
     assert.equal(session.user.username, 'Alice');
     const wrong = await accounts.login('alice', 'wrong password').catch((error: unknown) => error);
-    const unknown = await accounts.login('nobody', 'correct horse').catch((error: unknown) => error);
+    const unknown = await accounts.login('nobody', 'correct horse battery staple').catch((error: unknown) => error);
     assert.ok(wrong instanceof HubError && unknown instanceof HubError);
     assert.deepEqual([wrong.code, wrong.message], [unknown.code, unknown.message]);
     assert.equal(wrong.code, 'invalid_credentials');
   });
 
   test('refresh rotates; logout ends the login', async () => {
-    const login = await accounts.login('alice', 'correct horse');
+    const login = await accounts.login('alice', 'correct horse battery staple');
     const refreshed = await accounts.refresh(login.refreshToken);
     assert.equal(refreshed.user.id, login.user.id);
     await assert.rejects(accounts.refresh(login.refreshToken), hubError('token_reused'));
-    const again = await accounts.login('alice', 'correct horse');
+    const again = await accounts.login('alice', 'correct horse battery staple');
     await accounts.logout(again.refreshToken);
     await assert.rejects(accounts.refresh(again.refreshToken), hubError('token_reused'));
     await accounts.logout('unknown-token'); // silently fine
@@ -104,14 +106,14 @@ describe('AccountService', () => {
   });
 
   test('authenticateToken also reports the expiry', async () => {
-    const session = await accounts.login('alice', 'correct horse');
+    const session = await accounts.login('alice', 'correct horse battery staple');
     const { user, expiresAt } = await accounts.authenticateToken(session.accessToken);
     assert.equal(user.username, 'Alice');
     assert.ok(expiresAt > Date.now() && expiresAt <= Date.now() + 900_000);
   });
 
   test('with EXTERNAL_TOKENS=false an unknown user is unauthorized', async () => {
-    const strict = accountService(store, false);
+    const strict = await accountService(store, false);
     await assert.rejects(strict.authenticate(await externalToken('erin')), hubError('unauthorized'));
     assert.equal(await store.findUserByName('erin'), undefined);
     // Known users are still fine.
@@ -184,7 +186,7 @@ for (const [name, open] of [
     before(async () => {
       database = await open!();
       store = await openStore(database.url);
-      accounts = accountService(store, true);
+      accounts = await accountService(store, true);
     });
     after(async () => {
       await store?.close();

@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger.js';
 import type { TokenStore, UserRecord, UserStore } from '../core/store.js';
 import type { SessionTokens } from '../protocol/http.js';
 import type { AccessTokens } from './access-tokens.js';
+import type { PasswordPolicy } from './password-policy.js';
 import { dummyVerify, hashPassword, verifyPassword } from './passwords.js';
 import type { RefreshTokens } from './refresh-tokens.js';
 
@@ -18,6 +19,8 @@ export interface AccountServiceDeps {
   readonly refreshTokens: RefreshTokens;
   readonly config: Pick<Config, 'externalTokens'>;
   readonly logger: Logger;
+  /** Which new passwords are strong enough. */
+  readonly passwordPolicy: PasswordPolicy;
   /** Epoch milliseconds. */
   readonly clock?: () => number;
 }
@@ -36,6 +39,7 @@ export class AccountService {
   readonly #refreshTokens: RefreshTokens;
   readonly #externalTokens: boolean;
   readonly #logger: Logger;
+  readonly #passwordPolicy: PasswordPolicy;
   readonly #clock: () => number;
 
   constructor(deps: AccountServiceDeps) {
@@ -44,11 +48,17 @@ export class AccountService {
     this.#refreshTokens = deps.refreshTokens;
     this.#externalTokens = deps.config.externalTokens;
     this.#logger = deps.logger;
+    this.#passwordPolicy = deps.passwordPolicy;
     this.#clock = deps.clock ?? Date.now;
   }
 
-  /** Creates a user with a password and logs them in. `username_taken` if the name exists (any case). */
+  /**
+   * Creates a user with a password and logs them in. `weak_password` if the password is too
+   * guessable (checked first: it costs milliseconds, the hash tens of them), `username_taken`
+   * if the name exists (any case).
+   */
   async register(username: string, password: string): Promise<SessionTokens> {
+    this.#passwordPolicy.check(password, username);
     const passwordHash = await hashPassword(password);
     const user = await this.#store.createUser(username, passwordHash, this.#clock());
     if (user === undefined) throw new HubError('username_taken', 'that username is taken');

@@ -41,6 +41,8 @@ export interface Config {
   readonly messageRateLimit: number;
   /** Register/login attempts per minute per IP; 0 turns the limit off. */
   readonly authRateLimit: number;
+  /** The zxcvbn score (0-4) a new password must reach; 0 = the length rule alone. */
+  readonly passwordMinScore: number;
   /** History pages per second per user (burst twice that); 0 turns the limit off. */
   readonly historyRateLimit: number;
   /** Joins, leaves and invites per minute per user; 0 turns the limit off. */

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
     assert.equal(config.maxConnectionsPerUser, 20);
     assert.equal(config.messageRateLimit, 10);
     assert.equal(config.authRateLimit, 20);
+    assert.equal(config.passwordMinScore, 3);
     assert.equal(config.presenceGraceMs, 5000);
     assert.equal(config.maxTextLength, 4000);
     assert.equal(config.maxFrameBytes, 65536);

@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { boolean, databaseUrl, integer, oneOf, origins, redisPrefix, redisUrl, secret, text, trustProxy } from './parsers.js';
 import { MAX_TEXT_LENGTH } from '../protocol/commands.js';
 import { MIN_JWT_SECRET_LENGTH } from './jwt-secret.js';
+import { DEFAULT_PASSWORD_MIN_SCORE } from '../protocol/limits.js';
 
 /** One environment variable and how it becomes a `Config` field. */
 export interface Setting<T> {
@@ -140,6 +141,13 @@ export const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingVal
     default: '20',
     description: 'register/login attempts per minute per IP; 0 = off',
     schema: integer(0, 1_000_000),
+  },
+  passwordMinScore: {
+    env: 'PASSWORD_MIN_SCORE',
+    default: String(DEFAULT_PASSWORD_MIN_SCORE),
+    description:
+      'how hard to guess a new password must be, as a zxcvbn score from 0 to 4 (the username counts against it); weaker ones answer `weak_password`; 0 = only the length rule (8-256 characters)',
+    schema: integer(0, 4),
   },
   historyRateLimit: {
     env: 'HISTORY_RATE_LIMIT',

@@ -126,7 +126,7 @@ describe('HTTP app', () => {
   });
 
   test('route plugins can authenticate with requireUser (remembered per request)', async () => {
-    const registered = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'gina', password: 'correct horse' } });
+    const registered = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'gina', password: 'correct horse battery staple' } });
     const { accessToken } = registered.json() as { accessToken: string };
     const response = await t.app.inject({ method: 'GET', url: '/api/whoami-twice', headers: { authorization: `Bearer ${accessToken}` } });
     assert.deepEqual(response.json(), { same: true, username: 'gina' });

@@ -28,7 +28,7 @@ describe('account routes', () => {
 
   test('register → login → me → refresh → reuse detection → logout', async () => {
     // Register: 201 with the session shape.
-    const registered = await post('/api/auth/register', { username: 'alice', password: 'correct horse' });
+    const registered = await post('/api/auth/register', { username: 'alice', password: 'correct horse battery staple' });
     assert.equal(registered.statusCode, 201);
     const session = registered.json() as Session;
     assert.deepEqual(Object.keys(session).sort(), ['accessToken', 'expiresIn', 'refreshToken', 'user']);
@@ -37,7 +37,7 @@ describe('account routes', () => {
     assert.equal(session.expiresIn, 900);
 
     // Login: 200, same shape, a new pair.
-    const loggedIn = await post('/api/auth/login', { username: 'ALICE', password: 'correct horse' });
+    const loggedIn = await post('/api/auth/login', { username: 'ALICE', password: 'correct horse battery staple' });
     assert.equal(loggedIn.statusCode, 200);
     const login = loggedIn.json() as Session;
     assert.equal(login.user.id, session.user.id);
@@ -74,16 +74,16 @@ describe('account routes', () => {
   });
 
   test('a taken username is 409 username_taken', async () => {
-    await post('/api/auth/register', { username: 'bob', password: 'correct horse' });
-    const again = await post('/api/auth/register', { username: 'Bob', password: 'other password' });
+    await post('/api/auth/register', { username: 'bob', password: 'correct horse battery staple' });
+    const again = await post('/api/auth/register', { username: 'Bob', password: 'other password for bob' });
     assert.equal(again.statusCode, 409);
     assert.equal(errorOf(again).code, 'username_taken');
   });
 
   test('login fails the same way for an unknown user and a wrong password', async () => {
-    await post('/api/auth/register', { username: 'carol', password: 'correct horse' });
-    const wrong = await post('/api/auth/login', { username: 'carol', password: 'wrong horse' });
-    const unknown = await post('/api/auth/login', { username: 'nobody', password: 'correct horse' });
+    await post('/api/auth/register', { username: 'carol', password: 'correct horse battery staple' });
+    const wrong = await post('/api/auth/login', { username: 'carol', password: 'wrong horse battery staple' });
+    const unknown = await post('/api/auth/login', { username: 'nobody', password: 'correct horse battery staple' });
     assert.equal(wrong.statusCode, 401);
     assert.equal(unknown.statusCode, 401);
     assert.deepEqual(wrong.json(), unknown.json());
@@ -157,6 +157,65 @@ describe('account routes', () => {
   });
 });
 
+describe('password strength on registration', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await buildTestApp();
+  });
+  after(async () => {
+    await t.close();
+  });
+  const register = (username: string, password: string) => t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { username, password } });
+
+  // The user test's two examples, a top-100 password, a keyboard row, a repeat, and the username.
+  for (const [username, password, reason] of [
+    ['weakling1', '        ', /[Rr]epeated characters/],
+    ['weakling2', 'password', /most used passwords/],
+    ['weakling3', 'qwertyuiop', /frequently used password|[Kk]eyboard/],
+    ['weakling4', 'abcabcabcabc', /[Rr]epeated character patterns/],
+    ['penelope', 'penelope2024', /username|[Yy]ears/],
+  ] as const) {
+    test(`${JSON.stringify(password)} is 400 weak_password, with zxcvbn's reason and no echo`, async () => {
+      const response = await register(username, password);
+      assert.equal(response.statusCode, 400);
+      const error = errorOf(response);
+      assert.equal(error.code, 'weak_password');
+      assert.match(error.message, /^password too weak: /);
+      assert.match(error.message, reason);
+      // (Blanks and the word "password" are in any message.)
+      if (!/^\s*$|^password$/.test(password)) assert.ok(!error.message.includes(password), error.message);
+      // Nobody was created: the name is still free.
+      assert.equal((await register(username, 'velvet otter canyon drums')).statusCode, 201);
+    });
+  }
+
+  test('the username counts against the password', async () => {
+    // Strong for anyone else, weak for the user whose name it is built on.
+    const own = await register('marguerite', 'marguerite42!');
+    assert.equal(own.statusCode, 400);
+    assert.match(errorOf(own).message, /contains your username/);
+    assert.equal((await register('someone', 'marguerite42!')).statusCode, 201);
+  });
+
+  test('a strong password is 201, and neither the password nor the advice is logged', async () => {
+    const response = await register('strongone', 'amber walrus tundra lamp');
+    assert.equal(response.statusCode, 201);
+    await register('weakone', 'password1');
+    assert.ok(!t.logs().includes('amber walrus tundra lamp'));
+    assert.ok(!t.logs().includes('password1'));
+  });
+
+  test('PASSWORD_MIN_SCORE=0 keeps only the length rule', async () => {
+    const lax = await buildTestApp({ env: { PASSWORD_MIN_SCORE: '0' } });
+    try {
+      const response = await lax.app.inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'lax', password: 'password' } });
+      assert.equal(response.statusCode, 201);
+    } finally {
+      await lax.close();
+    }
+  });
+});
+
 describe('auth rate limit', () => {
   let t: TestApp;
   before(async () => {
@@ -168,7 +227,7 @@ describe('auth rate limit', () => {
 
   test('register and login share a per-IP budget; the excess is 429 with Retry-After', async () => {
     const attempt = (url: string, remoteAddress: string) =>
-      t.app.inject({ method: 'POST', url, remoteAddress, payload: { username: 'nobody', password: 'whatever password' } });
+      t.app.inject({ method: 'POST', url, remoteAddress, payload: { username: 'nobody', password: 'whatever password nobody guesses' } });
     assert.equal((await attempt('/api/auth/login', '10.0.0.1')).statusCode, 401);
     assert.equal((await attempt('/api/auth/register', '10.0.0.1')).statusCode, 201);
     assert.equal((await attempt('/api/auth/login', '10.0.0.1')).statusCode, 200);

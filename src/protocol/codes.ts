@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   not_found: 404,
   conflict: 409,
   username_taken: 409,
+  /** A new password zxcvbn scores below `PASSWORD_MIN_SCORE`; the message says why. */
+  weak_password: 400,
   invalid_credentials: 401,
   token_reused: 401,
   rate_limited: 429,

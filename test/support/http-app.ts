@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { SignJWT } from 'jose';
 import { AccessTokens } from '../../src/auth/access-tokens.js';
 import { AccountService } from '../../src/auth/account-service.js';
+import { PasswordPolicy } from '../../src/auth/password-policy.js';
 import { RefreshTokens } from '../../src/auth/refresh-tokens.js';
 import type { Config } from '../../src/config/config.js';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -57,7 +58,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const metrics = createMetrics();
   const accessTokens = new AccessTokens({ secret: TEST_SECRET, ttlSeconds: config.accessTokenTtlSeconds });
   const refreshTokens = new RefreshTokens(store, { ttlSeconds: config.refreshTokenTtlSeconds });
-  const accounts = new AccountService({ store, accessTokens, refreshTokens, config, logger });
+  const passwordPolicy = await PasswordPolicy.load({ minScore: config.passwordMinScore });
+  const accounts = new AccountService({ store, accessTokens, refreshTokens, config, logger, passwordPolicy });
   const app = await createHttpApp({
     config,
     logger,

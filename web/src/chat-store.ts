@@ -109,6 +109,9 @@ export class ChatStore {
   version = 0;
 
   readonly #listeners = new Set<() => void>();
+  readonly #liveListeners = new Set<(message: Message) => void>();
+  /** Per room, the last seq the latest welcome reported: a resume replays up to it, no further. */
+  readonly #welcomeSeqs = new Map<string, number>();
   readonly #typingIn = new TypingTracker((room, users) => {
     const entry = this.rooms.get(room);
     if (entry === undefined) return;
@@ -149,6 +152,16 @@ export class ChatStore {
   subscribe(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` with each message that arrives live, after the store took it in: never one
+   * replayed after a reconnect (at or below the seq the welcome reported) nor history. Mine
+   * included (from this tab or another device). For sounds and notifications.
+   */
+  onLiveMessage(listener: (message: Message) => void): () => void {
+    this.#liveListeners.add(listener);
+    return () => this.#liveListeners.delete(listener);
   }
 
   start(): void {
@@ -601,6 +614,8 @@ export class ChatStore {
     });
     c.on('welcome', (welcome) => {
       const listed = new Set(welcome.rooms.map((state) => state.room));
+      this.#welcomeSeqs.clear();
+      for (const state of welcome.rooms) this.#welcomeSeqs.set(state.room, state.lastSeq);
       // Rooms left while this tab was disconnected (in another tab, say): the welcome lists
       // every room of mine, so one it leaves out, and that I knew of before connecting, is gone.
       for (const entry of [...this.rooms.values()]) {
@@ -715,6 +730,9 @@ export class ChatStore {
       if (this.#isWatching(entry.room)) this.markReadSoon();
     }
     this.#changed();
+    // Not `counted`: a room listing that overtook a live message also counts it, and it is live.
+    const replayed = message.seq <= (this.#welcomeSeqs.get(message.room) ?? 0);
+    if (!replayed) for (const listener of this.#liveListeners) listener(message);
   }
 
   #onSend(update: SendUpdate): void {

@@ -1,6 +1,7 @@
 /** The app: the sign-in screen, or the chat (sidebar, conversation, banner, dialogs). */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ChatStore } from '../chat-store.js';
+import { useNotificationCenter } from '../notifications/use-notifications.js';
 import { clearSession, loadSession, signOut, type StoredSession } from '../session.js';
 import { AuthScreen } from './AuthScreen.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
@@ -40,6 +41,8 @@ function Chat({ session, onSignedOut }: { readonly session: StoredSession; reado
     help: () => setDialog('shortcuts'),
     markAllRead: () => void store.markAllRead(),
   });
+  // Do not disturb silences sounds and desktop notifications (the badges still count).
+  const notifications = useNotificationCenter(store, { open: (room) => void store.open(room), quiet: () => store.availability === 'dnd' });
 
   useEffect(() => {
     store.start();
@@ -84,8 +87,10 @@ function Chat({ session, onSignedOut }: { readonly session: StoredSession; reado
       const hash = store.active === undefined ? '#/' : `#/r/${encodeURIComponent(store.active)}`;
       if (location.hash !== hash) history.replaceState(null, '', hash);
     }
-    const unread = store.unreadTotal();
+    // Muted rooms are left out of the count (their badges stay quiet too).
+    const unread = notifications.unreadTotal();
     document.title = unread > 0 ? `(${unread}) hubbub` : 'hubbub';
+    notifications.showOnFavicon(unread);
   });
 
   return (

@@ -1,6 +1,7 @@
 /** Sign in or create an account. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { HubbubError } from '../../../src/client/errors.js';
+import { PasswordMeter } from '../password-meter/PasswordMeter.js';
 import { signIn, type StoredSession } from '../session.js';
 
 export interface AuthScreenProps {
@@ -18,6 +19,9 @@ function explain(error: unknown): string {
         return 'That username and password do not match.';
       case 'username_taken':
         return 'That username is taken. Try another one.';
+      case 'weak_password':
+        // The server's reasons (zxcvbn's warning and suggestions), after a plain first sentence.
+        return `That password is too easy to guess. ${error.message.replace(/^password too weak:\s*/, '')}`;
       case 'rate_limited':
         return 'Too many attempts. Wait a minute and try again.';
       default:
@@ -88,10 +92,12 @@ export function AuthScreen({ onSignedIn, reason }: AuthScreenProps) {
             autoComplete={registering ? 'new-password' : 'current-password'}
             required
             minLength={registering ? 8 : 1}
+            aria-describedby={registering ? 'password-strength' : undefined}
             value={password}
             onInput={(e) => setPassword(e.currentTarget.value)}
           />
         </label>
+        {registering && <PasswordMeter password={password} username={username.trim()} id="password-strength" />}
         {error !== undefined && (
           <p class="form-error" role="alert">
             {error}

@@ -4,6 +4,7 @@ import { describeTyping } from '../../../src/client/typing-tracker.js';
 import { MAX_TEXT_LENGTH as MAX_TEXT } from '../../../src/protocol/limits.js';
 import type { ChatStore, RoomEntry } from '../chat-store.js';
 import { PRESENCE_LABELS } from '../presence-state.js';
+import { MuteButton } from '../notifications/NotificationControls.js';
 import { Avatar, PresenceDot } from './Avatar.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { LockIcon, UsersIcon } from './icons.js';
@@ -143,6 +144,7 @@ export function Conversation({ store, entry, onBack, onDialog }: ConversationPro
           )}
         </div>
         <div class="conversation-actions">
+          {entry.member && <MuteButton store={store} room={entry.room} name={partner ?? `#${entry.room}`} />}
           {partner === undefined && (
             <button type="button" class="icon-button" aria-label="Show members" title="Members" onClick={() => onDialog('members')}>
               <UsersIcon />

@@ -1,5 +1,6 @@
 /** Rooms and conversations, with unread badges and presence; the user's menu. */
 import type { ChatStore, RoomEntry } from '../chat-store.js';
+import { MutedMark, NotificationSettingsButton, useIsMuted } from '../notifications/NotificationControls.js';
 import { Avatar } from './Avatar.js';
 import { IS_MAC } from './shortcuts.js';
 import { LockIcon, PlusIcon, SearchIcon } from './icons.js';
@@ -16,10 +17,10 @@ export interface SidebarProps {
   readonly onSignOut: () => void;
 }
 
-function Badge({ count }: { readonly count: number }) {
+function Badge({ count, quiet = false }: { readonly count: number; readonly quiet?: boolean }) {
   if (count <= 0) return null;
   return (
-    <span class="badge" aria-label={`${count} unread`}>
+    <span class={quiet ? 'badge badge-quiet' : 'badge'} aria-label={`${count} unread`}>
       {count > 99 ? '99+' : count}
     </span>
   );
@@ -28,15 +29,17 @@ function Badge({ count }: { readonly count: number }) {
 export function Sidebar({ store, onOpen, onDialog, onSignOut }: SidebarProps) {
   const { rooms, direct } = store.myRooms();
   const anyUnread = [...rooms, ...direct].some((entry) => entry.unread > 0 && entry.room !== store.active);
+  const isMuted = useIsMuted(store);
   const item = (entry: RoomEntry) => {
     const partner = store.dmPartner(entry.room);
     const active = store.active === entry.room;
     const unread = active ? 0 : entry.unread;
+    const muted = isMuted(entry.room);
     return (
       <li key={entry.room}>
         <button
           type="button"
-          class={`room-link${active ? ' active' : ''}${unread > 0 ? ' unread' : ''}`}
+          class={`room-link${active ? ' active' : ''}${unread > 0 && !muted ? ' unread' : ''}`}
           aria-current={active ? 'page' : undefined}
           onClick={() => onOpen(entry.room)}
           data-room={entry.room}
@@ -50,7 +53,8 @@ export function Sidebar({ store, onOpen, onDialog, onSignOut }: SidebarProps) {
           )}
           <span class="room-name">{partner ?? entry.room}</span>
           {partner !== undefined && <span class="visually-hidden">({PRESENCE_LABELS[store.presenceState(partner)]})</span>}
-          <Badge count={unread} />
+          <MutedMark muted={muted} />
+          <Badge count={unread} quiet={muted} />
         </button>
       </li>
     );
@@ -104,6 +108,7 @@ export function Sidebar({ store, onOpen, onDialog, onSignOut }: SidebarProps) {
       </div>
       <footer class="sidebar-footer">
         <StatusMenu store={store} />
+        <NotificationSettingsButton store={store} />
         <button type="button" class="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => onDialog('shortcuts')}>
           <KeyboardIcon />
         </button>
