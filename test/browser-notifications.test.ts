@@ -314,6 +314,33 @@ describe('notifications and the sign-up meter in Chromium', { skip }, () => {
     assert.equal(await chimes(alice), 1, 'no chime with the sound turned off');
   });
 
+  it('do not disturb silences the chime; back to active, it sounds again', async () => {
+    // Sound back on (the test before turned it off).
+    await alice.getByRole('button', { name: 'Notification settings' }).click();
+    const dialog = alice.getByRole('dialog', { name: 'Notifications' });
+    await dialog.getByLabel('Play a sound for new direct messages').check();
+    await dialog.getByRole('button', { name: 'Close dialog' }).click();
+    await alice.locator('.sidebar [data-room="general"]').click();
+    await alice.getByRole('heading', { name: 'general' }).waitFor();
+    const status = alice.locator('.sidebar-footer button[aria-haspopup="menu"]');
+    const choose = async (name: string): Promise<void> => {
+      await status.click();
+      await alice.getByRole('menuitemradio', { name }).click();
+      await until(async () => ((await status.textContent()) ?? '').includes(name === 'Active' ? 'Online' : name), `the status ${name}`);
+    };
+    await choose('Do not disturb');
+    const before = await chimes(alice);
+    await pause(2100);
+    await carolSays('are you busy?');
+    await alice.locator(`.sidebar [data-room="${DM}"] .badge`).waitFor();
+    await pause(500);
+    assert.equal(await chimes(alice), before, 'no chime in do not disturb');
+    await choose('Active');
+    await pause(2100);
+    await carolSays('now?');
+    await until(async () => (await chimes(alice)) === before + 1, 'the chime once active again');
+  });
+
   it('a denied permission is explained, in dark and at phone width; the meter in dark', async () => {
     const { context: dark, page } = await web.open({ colorScheme: 'dark' });
     await dark.addInitScript(capture('denied'));
