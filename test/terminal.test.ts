@@ -95,9 +95,9 @@ describe('terminal clients', () => {
   });
   after(() => t.close());
 
-  it('hubbub chat: live messages both ways, typing, presence, /history, /dm and /quit', { timeout: 60_000 }, async () => {
+  it('hubbub chat: live messages both ways, typing, presence, /history, /dm and /quit', { timeout: 120_000 }, async () => {
     const chat = startCli(['chat', '--url', t.url, '--user', 'alice', '--room', 'lobby']);
-    await chat.waitFor('* signed in as alice, in #lobby');
+    await chat.waitFor('* signed in as alice, in #lobby', START_MS);
 
     // Another user's message and typing show up live.
     bob.typing('lobby', true);
@@ -145,9 +145,9 @@ describe('terminal clients', () => {
     assert.equal(await chat.exited, 0, chat.stderr);
   });
 
-  it('hubbub chat: SIGINT (Ctrl-C without a terminal) quits cleanly; a wrong password fails with 1', { timeout: 30_000 }, async () => {
+  it('hubbub chat: SIGINT (Ctrl-C without a terminal) quits cleanly; a wrong password fails with 1', { timeout: 120_000 }, async () => {
     const chat = startCli(['chat', '--url', t.url, '--user', 'alice']);
-    await chat.waitFor('* signed in as alice');
+    await chat.waitFor('* signed in as alice', START_MS);
     chat.child.kill('SIGINT');
     assert.equal(await chat.exited, 0);
 
@@ -281,14 +281,14 @@ describe('terminal clients', () => {
     assert.equal(await chat.exited, 0, chat.stderr);
   });
 
-  it('hubbub tail: earlier messages, then live ones, as JSON lines in seq order', { timeout: 30_000 }, async () => {
+  it('hubbub tail: earlier messages, then live ones, as JSON lines in seq order', { timeout: 120_000 }, async () => {
     const tail = startCli(['tail', '--url', t.url, '--user', 'alice', '--room', 'lobby', '--history', '2']);
     const lines = (): Message[] =>
       tail.stdout
         .split('\n')
         .filter((line) => line.trim() !== '')
         .map((line) => JSON.parse(line) as Message);
-    await eventually(() => lines().length >= 2, 'two history lines', 10_000).catch((error: Error) => {
+    await eventually(() => lines().length >= 2, 'two history lines', START_MS).catch((error: Error) => {
       throw new Error(`${error.message}\n${tail.stdout}\n${tail.stderr}`, { cause: error });
     });
     for (let i = 1; i <= 3; i++) await bob.send('lobby', `live ${i}`);
