@@ -159,6 +159,12 @@ describe('terminal clients', () => {
     assert.equal(await usage.exited, 2);
   });
 
+  it('hubbub chat: a server that cannot be reached is named, not "fetch failed"', { timeout: 120_000 }, async () => {
+    const chat = startCli(['chat', '--url', 'http://127.0.0.1:1', '--user', 'alice']);
+    assert.equal(await chat.exited, 1);
+    assert.match(chat.stderr, /^hubbub: cannot reach the server at http:\/\/127\.0\.0\.1:1: is it running, and is the URL right\?\n$/);
+  });
+
   it('hubbub chat: server errors read as sentences, never codes, JSON or stacks; others’ text cannot drive the terminal', { timeout: 120_000 }, async () => {
     await bobHttp.createRoom('vault', 'private');
     const chat = startCli(['chat', '--url', t.url, '--user', 'alice', '--room', 'lobby']);

@@ -82,7 +82,11 @@ export async function signInFromTerminal(options: RemoteOptions, terminal: Termi
   const url = options.url.replace(/\/$/, '');
   if (!/^https?:\/\//.test(url)) throw new CliUsageError(`--url must be an http(s) URL, not ${options.url}`);
   const password = terminal.env.HUBBUB_PASSWORD ?? (await promptPassword(terminal, `Password for ${options.user}: `));
-  const tokens = await new HubbubHttp(url).login(options.user, password);
+  const tokens = await new HubbubHttp(url).login(options.user, password).catch((error: unknown) => {
+    // fetch's own "fetch failed" says nothing of what failed; the server's refusals are worded.
+    if (error instanceof TypeError) throw new Error(`cannot reach the server at ${url}: is it running, and is the URL right?`, { cause: error });
+    throw error;
+  });
   const client = new HubbubClient({
     url,
     WebSocket: WebSocket as unknown as WebSocketFactory,
