@@ -207,8 +207,11 @@ async function chat(
   client.on('state', (state) => connection.state(state));
   client.on('send', (update) => sends.update(update));
   client.on('pacing', (pacing) => sends.pacing(pacing));
-  // A server error that answers none of our commands (a limit on commands in flight, say).
-  client.on('error', (event) => print(`! ${describeError(new HubbubError(event.code, event.message, undefined, event.retryAfter))}`));
+  // A server error that answers none of our commands (a flood of bad frames, say). One with an
+  // id answers a command whose caller gave up waiting (a send retried since): not news.
+  client.on('error', (event) => {
+    if (event.id === undefined) print(`! ${describeError(new HubbubError(event.code, event.message, undefined, event.retryAfter))}`);
+  });
 
   /** What the command being run is doing, for the wording of its errors. */
   let doing: ErrorContext = {};
