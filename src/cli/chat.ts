@@ -10,10 +10,16 @@ import { HubbubError } from '../client/errors.js';
 import { HubbubHttp } from '../client/http-client.js';
 import { HubbubClient } from '../client/hubbub-client.js';
 import type { WebSocketFactory } from '../client/socket-client.js';
-import { TypingSender, TypingTracker, describeTyping } from '../client/typing-tracker.js';
-import { ReadMarker } from './read-marker.js';
+import { TypingSender } from '../client/typing-tracker.js';
 import type { Message } from '../protocol/events.js';
-import { dmParticipants, isDmRoomKey } from '../protocol/names.js';
+import { ROOM_SLUG_PATTERN, USERNAME_PATTERN, dmParticipants, dmRoomKey, isDmRoomKey } from '../protocol/names.js';
+import { ChatScreen } from './chat-screen.js';
+import { ConnectionNotices } from './connection-notices.js';
+import { describeError, type ErrorContext } from './error-wording.js';
+import { ReadMarker } from './read-marker.js';
+import { SendNotices } from './send-notices.js';
+import { oneLine } from './terminal-text.js';
+import { TypingNotices } from './typing-notices.js';
 
 export interface RemoteOptions {
   /** The server's base URL (`http://localhost:3000`). */
@@ -76,7 +82,11 @@ export async function signInFromTerminal(options: RemoteOptions, terminal: Termi
   const url = options.url.replace(/\/$/, '');
   if (!/^https?:\/\//.test(url)) throw new CliUsageError(`--url must be an http(s) URL, not ${options.url}`);
   const password = terminal.env.HUBBUB_PASSWORD ?? (await promptPassword(terminal, `Password for ${options.user}: `));
-  const tokens = await new HubbubHttp(url).login(options.user, password);
+  const tokens = await new HubbubHttp(url).login(options.user, password).catch((error: unknown) => {
+    // fetch's own "fetch failed" says nothing of what failed; the server's refusals are worded.
+    if (error instanceof TypeError) throw new Error(`cannot reach the server at ${url}: is it running, and is the URL right?`, { cause: error });
+    throw error;
+  });
   const client = new HubbubClient({
     url,
     WebSocket: WebSocket as unknown as WebSocketFactory,
@@ -99,14 +109,15 @@ function clock(ts: string): string {
   return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
 }
 
+/** One message as the chat prints it; the lines of a multi-line message are indented under it. */
 export function formatMessage(message: Message, me: string): string {
-  return `[${clock(message.ts)}] ${roomLabel(message.room, me)} <${message.from}> ${message.text}`;
+  return `[${clock(message.ts)}] ${roomLabel(message.room, me)} <${message.from}> ${message.text.replace(/\r?\n/g, '\n    ')}`;
 }
 
 const HELP = [
   'Type a message and press Enter to send it to the current room.',
-  '  /join ROOM       join (or create) a public room and make it current',
-  '  /switch ROOM     make a room you are in current',
+  '  /join ROOM       join (or create) a public room and make it current (#room works too)',
+  '  /switch ROOM     make a room you are in current (@user: your conversation with them)',
   '  /leave [ROOM]    leave a room (the current one by default); conversations cannot be left',
   '  /dm USER TEXT    send a direct message',
   '  /history [N]     the last N messages of the current room (default 20)',
@@ -150,39 +161,33 @@ async function chat(
   const me = client.user?.username ?? options.user;
   const { output } = terminal;
   const tty = output.isTTY === true && terminal.input.isTTY === true;
+  const screen = new ChatScreen(output, tty);
+  const print = (line: string): void => screen.print(line);
+  const label = (room: string): string => roomLabel(room, me);
   let current: string | undefined;
   let rl: Interface | undefined;
 
-  /** Prints a line above the prompt without breaking what the user is typing. */
-  const print = (line: string): void => {
-    if (rl !== undefined && tty) {
-      output.write('\r\u001b[2K');
-      output.write(`${line}\n`);
-      rl.prompt(true);
-    } else {
-      output.write(`${line}\n`);
-    }
-  };
   const setPrompt = (): void => {
-    rl?.setPrompt(current === undefined ? '> ' : `${roomLabel(current, me)}> `);
+    rl?.setPrompt(current === undefined ? '> ' : `${label(current)}> `);
   };
 
   for (const room of options.room) {
+    const key = roomKeyOf(room, me);
     try {
-      await client.join(room);
-      current ??= room;
+      if (key === undefined) throw new CliUsageError(notARoom(room));
+      await client.join(key);
+      current ??= key;
     } catch (error) {
-      print(`! cannot join #${room}: ${error instanceof Error ? error.message : String(error)}`);
+      print(`! ${error instanceof CliUsageError ? error.message : describeError(error, { action: `join ${label(key ?? room)}`, room: label(key ?? room) })}`);
     }
   }
   current ??= client.welcome?.rooms[0]?.room;
 
-  const typingIn = new TypingTracker((room, users) => {
-    const text = describeTyping(users);
-    if (text !== '') print(`* ${text} in ${roomLabel(room, me)}`);
-  });
+  const typingIn = new TypingNotices({ tty, print, setStatus: (text) => screen.setStatus(text), label, current: () => current });
   let typingOut: TypingSender | undefined;
   let typingRoom: string | undefined;
+  const connection = new ConnectionNotices(print, () => typingIn.reset());
+  const sends = new SendNotices(print, label);
 
   // What the terminal prints, its user has read: the other members see it in their receipts.
   const reads = new ReadMarker((room, seq) => client.read(room, seq));
@@ -196,90 +201,107 @@ async function chat(
   });
   client.on('presence', (event) => print(`* ${event.user} is ${event.status}`));
   client.on('member', (event) => {
-    if (event.user.toLowerCase() !== me.toLowerCase()) print(`* ${event.user} ${event.action} ${roomLabel(event.room, me)}`);
+    if (event.user.toLowerCase() !== me.toLowerCase()) print(`* ${event.user} ${event.action} ${label(event.room)}`);
   });
-  client.on('state', (state) => {
-    if (state.status === 'reconnecting') print(`* connection lost (${state.reason}); reconnecting in ${Math.ceil(state.delayMs / 1000)} s`);
-    else if (state.status === 'open') print('* connected');
-    else if (state.status === 'offline' && state.fatal) print(`! signed out: ${state.reason}`);
+  client.on('welcome', (event) => connection.welcome(event));
+  client.on('state', (state) => connection.state(state));
+  client.on('send', (update) => sends.update(update));
+  client.on('pacing', (pacing) => sends.pacing(pacing));
+  // A server error that answers none of our commands (a flood of bad frames, say). One with an
+  // id answers a command whose caller gave up waiting (a send retried since): not news.
+  client.on('error', (event) => {
+    if (event.id === undefined) print(`! ${describeError(new HubbubError(event.code, event.message, undefined, event.retryAfter))}`);
   });
-  client.on('send', (update) => {
-    if (update.status === 'failed') print(`! not delivered (${update.error?.message ?? 'unknown error'}): ${update.text}`);
-  });
+
+  /** What the command being run is doing, for the wording of its errors. */
+  let doing: ErrorContext = {};
+  /** The room key an argument names, or a usage line printed and undefined. */
+  const roomArgument = (arg: string, usage: string): string | undefined => {
+    if (arg === '') return void print(`! usage: ${usage}`);
+    const key = roomKeyOf(arg, me);
+    if (key === undefined) return void print(`! ${notARoom(arg)}`);
+    return key;
+  };
 
   const commands: Record<string, (args: string) => Promise<void>> = {
     help: async () => print(HELP),
     join: async (args) => {
-      const room = args.trim();
-      if (room === '') return print('! usage: /join ROOM');
+      const room = roomArgument(args.trim(), '/join ROOM');
+      if (room === undefined) return;
+      doing = { action: `join ${label(room)}`, room: label(room) };
       await client.join(room);
       current = room;
       setPrompt();
-      print(`* joined #${room}`);
+      print(`* joined ${label(room)}`);
     },
     switch: async (args) => {
-      const room = args.trim();
-      if (room === '') return print('! usage: /switch ROOM');
+      const room = roomArgument(args.trim(), '/switch ROOM');
+      if (room === undefined) return;
+      doing = { action: 'list your rooms' };
       // Only to a room one is in: a line typed into any other would be refused.
       const mine = (await client.api((http) => http.rooms())).some((listed) => listed.member && listed.room === room);
-      if (!mine) return print(`! you are not in ${roomLabel(room, me)}: /join it first, or /rooms lists yours`);
+      if (!mine) return print(`! you are not in ${label(room)}: /join it first, or /rooms lists yours`);
       current = room;
       setPrompt();
-      print(`* now in ${roomLabel(room, me)}`);
+      print(`* now in ${label(room)}`);
     },
     leave: async (args) => {
-      const room = args.trim() === '' ? current : args.trim();
-      if (room === undefined) return print('! usage: /leave ROOM');
+      const room = args.trim() === '' ? current : roomArgument(args.trim(), '/leave [ROOM]');
+      if (room === undefined) return args.trim() === '' ? print('! usage: /leave ROOM') : undefined;
       // The server refuses it too: a direct conversation always reaches both people.
-      if (isDmRoomKey(room) || room.startsWith('@')) {
-        return print(`! ${room.startsWith('@') ? room : roomLabel(room, me)} is a direct conversation: it cannot be left`);
-      }
+      if (isDmRoomKey(room)) return print(`! ${label(room)} is a direct conversation: it cannot be left`);
+      doing = { action: `leave ${label(room)}`, room: label(room) };
       await client.leave(room);
-      print(`* left ${roomLabel(room, me)}`);
+      print(`* left ${label(room)}`);
       if (room === current) {
         current = undefined;
         setPrompt();
       }
     },
     dm: async (args) => {
-      const match = /^(\S+)\s+([\s\S]+)$/.exec(args.trim());
+      const match = /^@?(\S+)\s+([\s\S]+)$/.exec(args.trim());
       if (match === null) return print('! usage: /dm USER TEXT');
-      await client.sendDirect(match[1]!, match[2]!).done;
+      // A failure is reported once, by the `send` event, like any message's.
+      await client.sendDirect(match[1]!, match[2]!).done.catch(() => {});
     },
     history: async (args) => {
       if (current === undefined) return print('! no current room: /join one first');
       const limit = args.trim() === '' ? 20 : Number(args.trim());
       if (!Number.isInteger(limit) || limit < 1 || limit > 200) return print('! usage: /history [N] with N from 1 to 200');
+      doing = { action: `read the history of ${label(current)}`, room: label(current) };
       const page = await client.history(current, { limit });
-      print(`--- last ${page.messages.length} message${page.messages.length === 1 ? '' : 's'} of ${roomLabel(current, me)} ---`);
+      print(`--- last ${page.messages.length} message${page.messages.length === 1 ? '' : 's'} of ${label(current)} ---`);
       for (const message of page.messages) print(formatMessage(message, me));
       print('---');
       const last = page.messages.at(-1);
       if (last !== undefined) reads.printed(last.room, last.seq);
     },
     rooms: async () => {
+      doing = { action: 'list your rooms' };
       // Only the rooms one is in (servers before the room directory also listed public ones).
       const rooms = (await client.api((http) => http.rooms())).filter((room) => room.member);
       if (rooms.length === 0) return print('* no rooms yet: /join one');
       for (const room of rooms) {
         const marks = [room.visibility, room.unread > 0 ? `${room.unread} unread` : ''].filter((m) => m !== '');
-        print(`  ${room.room === current ? '*' : ' '} ${roomLabel(room.room, me).padEnd(24)} ${marks.join(', ')}`);
+        print(`  ${room.room === current ? '*' : ' '} ${label(room.room).padEnd(24)} ${marks.join(', ')}`);
       }
     },
   };
 
-  print(`* signed in as ${me}${current === undefined ? '' : `, in ${roomLabel(current, me)}`}. Type /help for commands.`);
+  print(`* signed in as ${me}${current === undefined ? '' : `, in ${label(current)}`}. Type /help for commands.`);
 
   await new Promise<void>((resolve) => {
     const lines = createInterface({ input: terminal.input, output: tty ? output : undefined, terminal: tty });
     rl = lines;
+    screen.attach(lines);
     setPrompt();
-    if (tty) lines.prompt();
+    screen.prompt();
     let closing = false;
     const quit = (): void => {
       if (closing) return;
       closing = true;
       typingOut?.stop();
+      screen.detach();
       lines.close();
     };
     lines.on('SIGINT', quit);
@@ -287,12 +309,23 @@ async function chat(
     if (signals.interrupted()) quit();
     lines.on('close', () => {
       closing = true;
+      screen.detach();
       resolve();
     });
     if (tty) {
+      // Before readline's own listener (it commits the line on Enter): the status line moves out
+      // of the way first, so that it does not stay stranded above the entered line.
+      terminal.input.prependListener('keypress', (_text: string | undefined, key: { name?: string } | undefined) => {
+        if (!closing && (key?.name === 'return' || key?.name === 'enter')) screen.beforeEnter();
+      });
       terminal.input.on('keypress', (_text: string | undefined, key: { ctrl?: boolean; name?: string } | undefined) => {
         // Ctrl-C and Enter are not typing (and after quitting nothing is).
-        if (closing || current === undefined || key?.ctrl === true || key?.name === 'return') return;
+        if (closing || current === undefined || key?.ctrl === true || key?.name === 'return' || key?.name === 'enter') return;
+        // Nor is writing a command: the room would see "typing…" for a /history.
+        if (lines.line.startsWith('/') || lines.line === '') {
+          typingOut?.stop();
+          return;
+        }
         if (typingRoom !== current) {
           typingOut?.stop();
           const room = current;
@@ -308,9 +341,10 @@ async function chat(
       queue = queue.then(async () => {
         if (closing) return;
         const text = line.trim();
-        if (text === '') return;
-        if (text === '/quit' || text === '/exit') return quit();
+        doing = {};
         try {
+          if (text === '') return;
+          if (text === '/quit' || text === '/exit') return quit();
           if (text.startsWith('/')) {
             const [, name = '', args = ''] = /^\/(\S+)\s*([\s\S]*)$/.exec(text) ?? [];
             const command = commands[name];
@@ -323,9 +357,9 @@ async function chat(
             client.send(current, line);
           }
         } catch (error) {
-          print(`! ${error instanceof HubbubError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error)}`);
+          print(`! ${describeError(error, doing)}`);
         } finally {
-          if (tty && !closing) lines.prompt();
+          if (!closing) screen.prompt();
         }
       });
     });
@@ -339,6 +373,24 @@ async function chat(
   client.close();
   if (tty) output.write('\n');
   terminal.input.pause();
+}
+
+/**
+ * The room key a user typed: `general` or `#general` (any letter case), `@bob` for the
+ * conversation with bob, or a `dm:` key; undefined for anything that cannot be a room.
+ */
+export function roomKeyOf(text: string, me: string): string | undefined {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('@')) {
+    const user = trimmed.slice(1);
+    return USERNAME_PATTERN.test(user) && user.toLowerCase() !== me.toLowerCase() ? dmRoomKey(me, user) : undefined;
+  }
+  const key = trimmed.replace(/^#/, '').toLowerCase();
+  return ROOM_SLUG_PATTERN.test(key) || isDmRoomKey(key) ? key : undefined;
+}
+
+function notARoom(text: string): string {
+  return `"${oneLine(text, 40)}" is not a room name: lowercase letters, digits, - and _ (up to 64), or @user for a conversation`;
 }
 
 /** Waits until nothing is pending (or `timeoutMs`), so a quick `/quit` does not drop a message. */
