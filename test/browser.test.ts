@@ -456,6 +456,8 @@ describe('web app in Chromium', { skip }, () => {
     await bob.locator('.sidebar [data-room="design"]').click();
     await bob.getByRole('heading', { name: 'design' }).waitFor();
     await bob.getByRole('button', { name: 'Leave' }).click();
+    // #design is private: leaving it is confirmed.
+    await bob.getByRole('button', { name: 'Leave #design' }).click();
     await bob.locator('.sidebar [data-room="design"]').waitFor({ state: 'detached' });
 
     await phone.setOffline(false);

@@ -43,6 +43,7 @@ const WORDING: Record<ErrorCode | 'timeout' | 'closed', Wording> = {
   },
   conflict: (_error, { room }) => (room === undefined ? 'That already exists' : `${room} already exists`),
   username_taken: () => 'That username is taken',
+  weak_password: (error) => `That password is too easy to guess: ${oneLine(error.message)}`,
   invalid_credentials: () => 'Wrong username or password',
   token_reused: () => 'Your sign-in was revoked (a used token came back): quit and run hubbub chat again',
   rate_limited: (error) => `Sending too fast; ${waitFor(error)} and try again`,
