@@ -152,14 +152,21 @@ describe('web app in Chromium', { skip }, () => {
     // A conversation worth a screenshot: back in #general, a few more lines, bob typing.
     await alice.locator('[data-room="general"]').click();
     await bob.locator('[data-room="general"]').click();
-    await send(bob, 'Has anyone tried the new reconnect logic? It resumed without a gap when I restarted the server.');
-    await alice.getByText('Has anyone tried the new reconnect logic?', { exact: false }).waitFor();
-    await send(alice, 'Yes! Messages sent while offline went out once the server was back.');
+    await send(bob, 'Has anyone tried the **new reconnect logic**? It resumed without a gap when I restarted the server:\n```ts\nconst client = new HubbubClient({ url, credentials });\nclient.start(); // resumes every room after the last seq it saw\n```');
+    await alice.locator('.message-text strong', { hasText: 'new reconnect logic' }).waitFor();
+    await alice.locator('.message-text pre .hljs-keyword').first().waitFor();
+    await send(alice, 'Yes! Messages sent while offline went out _once_ the server was back — in order, ~~twice~~ once.');
     await bob.getByText('Messages sent while offline', { exact: false }).waitFor();
     await bob.locator('#composer-input').pressSequentially('Nice, shipping it', { delay: 15 });
     await alice.locator('.typing-line', { hasText: 'bob is typing…' }).waitFor();
     await alice.locator('.seen-by').first().waitFor();
+    // The quick switcher over it, as the README shows it.
+    await alice.keyboard.press('Control+k');
+    await alice.getByRole('combobox').pressSequentially('r');
+    await alice.getByRole('option').first().waitFor();
     await alice.screenshot({ path: screenshotPath() });
+    await alice.keyboard.press('Escape');
+    await alice.getByRole('dialog').waitFor({ state: 'detached' });
     await bob.locator('#composer-input').press('Enter');
     await alice.getByText('Nice, shipping it').waitFor();
   });

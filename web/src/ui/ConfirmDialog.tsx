@@ -13,18 +13,22 @@ export interface ConfirmDialogProps {
   readonly confirmLabel: string;
   /** Shown in the danger style (leaving, deleting). */
   readonly danger?: boolean;
+  /** Does it; a rejection is shown in the dialog, which stays open. */
   readonly onConfirm: () => Promise<void> | void;
+  /** Cancel, Esc, the close button; also after `onConfirm` succeeded, unless `onDone` is given. */
   readonly onClose: () => void;
+  /** After `onConfirm` succeeded (when that differs from cancelling). */
+  readonly onDone?: () => void;
 }
 
-export function ConfirmDialog({ title, children, confirmLabel, danger = false, onConfirm, onClose }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, children, confirmLabel, danger = false, onConfirm, onClose, onDone }: ConfirmDialogProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
   const confirm = async (): Promise<void> => {
     setBusy(true);
     try {
       await onConfirm();
-      onClose();
+      (onDone ?? onClose)();
     } catch (failure) {
       setError(failure instanceof Error ? failure.message : String(failure));
       setBusy(false);
