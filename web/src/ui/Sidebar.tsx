@@ -3,7 +3,7 @@ import type { ChatStore, RoomEntry } from '../chat-store.js';
 import { MutedMark, NotificationSettingsButton, useIsMuted } from '../notifications/NotificationControls.js';
 import { Avatar } from './Avatar.js';
 import { IS_MAC } from './shortcuts.js';
-import { LockIcon, PlusIcon, SearchIcon } from './icons.js';
+import { LockIcon, PlusIcon, SearchIcon, SignOutIcon } from './icons.js';
 import { KeyboardIcon } from './ShortcutsDialog.js';
 import { PRESENCE_LABELS } from '../presence-state.js';
 import { StatusMenu } from './StatusMenu.js';
@@ -112,8 +112,9 @@ export function Sidebar({ store, onOpen, onDialog, onSignOut }: SidebarProps) {
         <button type="button" class="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => onDialog('shortcuts')}>
           <KeyboardIcon />
         </button>
-        <button type="button" class="ghost" onClick={onSignOut}>
-          Sign out
+        {/* An icon, like its neighbours: the footer is narrow and the user's name comes first. */}
+        <button type="button" class="icon-button" aria-label="Sign out" title="Sign out" onClick={onSignOut}>
+          <SignOutIcon />
         </button>
       </footer>
     </nav>

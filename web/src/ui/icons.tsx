@@ -35,3 +35,12 @@ export function UsersIcon() {
     </svg>
   );
 }
+
+export function SignOutIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+      <path d="M10 4H6a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h4" />
+      <path d="M15 16l4-4-4-4M19 12H9" />
+    </svg>
+  );
+}
