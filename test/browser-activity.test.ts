@@ -2,8 +2,9 @@
 // bob joins and leaves #plaza while alice watches (the lines appear live, each after the
 // message it followed), they do not count as unread, a reload puts them in the same places,
 // five joins in a row make one line, and the view passes axe-core in light and dark. The
-// screenshots (light, dark, phone) go to /tmp/shots-h-activity.
+// screenshots (light, dark, phone) go to the temporary folder's hubbub-activity/.
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,7 +13,7 @@ import type { HubbubSocket } from '../src/client/socket-client.js';
 import { assertAccessible, browserSkip, register, send, signIn, startWebTest, until, type WebTest } from './support/web-session.js';
 
 const skip = browserSkip();
-const SHOTS = '/tmp/shots-h-activity';
+const SHOTS = join(tmpdir(), 'hubbub-activity');
 
 /**
  * The conversation as a sequence: `msg:<seqs>` for a run of messages, `line:<text>` for a join

@@ -3,8 +3,9 @@
 // through the sidebar (wrapping) and Alt+Shift+↑/↓ through the unread rooms, `?` for the
 // shortcuts dialog (a character in the composer), and focus going back to the opener when a
 // dialog closes. axe-core checks the switcher and the shortcuts dialog in light and dark, and at
-// phone width; screenshots go to /tmp/shots-h-keys/.
+// phone width; screenshots go to the temporary folder's hubbub-keyboard/.
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -14,7 +15,7 @@ import type { RestartableServer } from './support/browser.js';
 import { assertAccessible, browserSkip, register, sidebarRooms, signIn, startWebTest, until, type WebTest } from './support/web-session.js';
 
 const skip = browserSkip();
-const SHOTS = '/tmp/shots-h-keys';
+const SHOTS = join(tmpdir(), 'hubbub-keyboard');
 
 /** True when `locator` is the focused element of its page. */
 function isFocused(locator: Locator): Promise<boolean> {

@@ -7,8 +7,9 @@
 // tables scroll inside the message instead of widening the page. The formatter (marked and the
 // renderer) is a chunk of its own, requested once at start-up: held back, the room shows plain
 // text with links, then the same messages formatted, still scrolled to the bottom; a failed load
-// is tried again by the next message. Screenshots go to /tmp/shots-h-md/.
+// is tried again by the next message. Screenshots go to the temporary folder's hubbub-markdown/.
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -18,7 +19,7 @@ import { MARKDOWN_ELEMENTS } from '../web/src/markdown/render.js';
 import { PASSWORD, assertAccessible, browserSkip, register, send, signIn, startWebTest, until, type WebTest } from './support/web-session.js';
 
 const skip = browserSkip();
-const SHOTS = '/tmp/shots-h-md';
+const SHOTS = join(tmpdir(), 'hubbub-markdown');
 
 const ROOM = 'markdown';
 /** A room whose messages are all taller formatted than as plain text. */

@@ -10,8 +10,9 @@
 //   explained;
 // - Mute in the header, the quiet badge and mark in the sidebar, another tab following, the
 //   title and the favicon counting only rooms that are not muted.
-// Screenshots (light, dark, phone) go to /tmp/shots-h-notify/.
+// Screenshots (light, dark, phone) go to the temporary folder's hubbub-notifications/.
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -21,7 +22,7 @@ import type { HubbubSocket } from '../src/client/socket-client.js';
 import { PASSWORD, assertAccessible, browserSkip, signIn, startWebTest, until, type WebTest } from './support/web-session.js';
 
 const skip = browserSkip();
-const SHOTS = '/tmp/shots-h-notify';
+const SHOTS = join(tmpdir(), 'hubbub-notifications');
 const DM = 'dm:alice:carol';
 
 /**

@@ -5,8 +5,10 @@
 // is said not to exist, with similar rooms suggested, and is created only after a confirmation
 // (from its page and from the directory); "Create a room" points out a taken name as it is
 // typed. The dialogs and pages are checked with axe-core in light and dark, and photographed in
-// light, dark and at phone width into /tmp/shots-h-people.
+// light, dark and at phone width into the temporary folder's hubbub-people/.
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -15,7 +17,7 @@ import type { HubbubSocket } from '../src/client/socket-client.js';
 import { assertAccessible, browserSkip, register, sidebarRooms, signIn, startWebTest, until, type WebTest } from './support/web-session.js';
 
 const skip = browserSkip();
-const SHOTS = '/tmp/shots-h-people';
+const SHOTS = join(tmpdir(), 'hubbub-people');
 
 describe('people and rooms by name in the web app', { skip }, () => {
   let web: WebTest;

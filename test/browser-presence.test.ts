@@ -4,9 +4,10 @@
 // someone who left (the full date in its tooltip) and its "Message" button opens the
 // conversation; Esc closes a card (only the card, over the members dialog) and gives focus
 // back. axe-core checks the menu, the card and the members list in light and dark, and at phone
-// width; screenshots go to /tmp/shots-h-presence.
+// width; screenshots go to the temporary folder's hubbub-presence/.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -14,7 +15,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { browserSkip, joinByLink, register, send, signIn, startWebTest, until, type WebTest } from './support/web-session.js';
 
 const skip = browserSkip();
-const SHOTS = '/tmp/shots-h-presence';
+const SHOTS = join(tmpdir(), 'hubbub-presence');
 
 /**
  * `assertAccessible` (WCAG 2.1 A and AA with axe-core), less one finding that is not this
