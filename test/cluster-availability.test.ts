@@ -39,7 +39,7 @@ describe('availability across nodes (PostgreSQL and Redis)', { skip, timeout: 12
   });
 
   after(async () => {
-    for (const node of nodes) if (node.stderr.length > 0) console.warn(`${node.name} stderr:\n${node.stderr.slice(-4000)}`);
+    for (const node of nodes) if (node.stderr.length > 0) process.stderr.write(`${node.name} stderr:\n${node.stderr.slice(-4000)}\n`);
     await db?.end().catch(() => {});
     await Promise.all(nodes.map((node) => node.kill().catch(() => {})));
     await redis?.stop();
