@@ -11,26 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
-import { browserSkip, joinByLink, register, send, signIn, startWebTest, until, type WebTest } from './support/web-session.js';
+import { assertAccessible, browserSkip, joinByLink, register, send, signIn, startWebTest, until, type WebTest } from './support/web-session.js';
 
 const skip = browserSkip();
 const SHOTS = join(tmpdir(), 'hubbub-presence');
-
-/**
- * `assertAccessible` (WCAG 2.1 A and AA with axe-core), less one finding that is not this
- * feature's: the message list's day divider is an `<li role="separator">`, which axe's `list`
- * rule refuses (fixed on another branch: "day and unread dividers are list items"). Everything
- * else on the page, the author buttons inside that list included, is checked.
- */
-async function assertAccessible(page: Page, view: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const problems = result.violations.flatMap((v) => {
-    const nodes = v.nodes.filter((n) => !(v.id === 'list' && n.target.join(' ').endsWith('ol') && n.html.startsWith('<ol')));
-    return nodes.length === 0 ? [] : [`${v.id} (${v.impact ?? 'n/a'}): ${v.help}\n    ${nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n    ')}`];
-  });
-  assert.deepEqual(problems, [], `axe-core found problems in ${view}:\n  ${problems.join('\n  ')}`);
-}
 
 describe('status, presence and profile cards in Chromium', { skip }, () => {
   let web: WebTest;
